@@ -1,0 +1,95 @@
+// models/models.ts (structure interfaces), models/enums.ts, models/errors.ts and models/index.ts.
+import { docComment, enumEntries, importStatement, kindOf, propKey, sortBy, TRAITS } from "./lib.mjs";
+
+export default function generate(ctx) {
+  return [
+    { path: "models/models.ts", content: modelsFile(ctx) },
+    { path: "models/enums.ts", content: enumsFile(ctx) },
+    { path: "models/errors.ts", content: errorsFile(ctx) },
+    {
+      path: "models/index.ts",
+      content: `${ctx.marker}\nexport * from "./models.js";\nexport * from "./enums.js";\nexport * from "./errors.js";\n`,
+    },
+  ];
+}
+
+/** Ids of the operation shapes of one kind, sorted by short name. */
+const idsOf = (ctx, test) => sortBy([...ctx.operationShapes].filter((id) => test(ctx.shapes[id])), ctx.short);
+
+/**
+ * Member lines of an interface. Members of shapes reachable from an input are typed like v3 (`T | undefined`,
+ * required ones without `?`), so v3 inputs and ours are assignable both ways; output-only required members are `T`.
+ */
+function memberLines(ctx, id, { readonlyDeclare = false, skip = [] } = {}) {
+  const fromInput = ctx.inputShapes.has(id);
+  const members = Object.entries(ctx.shapes[id].members ?? {}).filter(([name]) => !skip.includes(name));
+  return members.map(([name, m]) => {
+    const type = ctx.tsType(m.target);
+    const decl = readonlyDeclare ? "declare readonly " : "";
+    const line = ctx.isRequired(m)
+      ? `${decl}${propKey(name)}: ${fromInput ? `${type} | undefined` : type};`
+      : `${decl}${propKey(name)}?: ${type} | undefined;`;
+    const doc = ctx.memberDocLines(m);
+    const oneLine = doc.join(" ");
+    return docComment(oneLine.length <= 90 ? [oneLine].filter(Boolean) : doc, "  ") + `  ${line}\n`;
+  });
+}
+
+function modelsFile(ctx) {
+  const ids = idsOf(ctx, (s) => s.type === "structure" && !s.traits?.[TRAITS.error]);
+  const enums = sortBy(new Set(ids.flatMap((id) => ctx.enumTypesUsedBy(id))));
+  let out = `${ctx.marker}\n`;
+  if (enums.length) out += importStatement(enums, "./enums.js", { typeOnly: true });
+  for (const id of ids) {
+    const members = memberLines(ctx, id);
+    out += `\nexport interface ${ctx.short(id)} {${members.length ? "\n" + members.join("") : ""}}\n`;
+  }
+  return out;
+}
+
+function enumsFile(ctx) {
+  const ids = idsOf(ctx, (s) => kindOf(s) === "enum" || s.type === "intEnum");
+  let out = `${ctx.marker}\n`;
+  for (const id of ids) {
+    const name = ctx.short(id);
+    const entries = sortBy(enumEntries(ctx.shapes[id]), ([key]) => key);
+    out += `\n/** Values of \`${name}\`. */\n`;
+    out += `export const ${name} = {\n${entries.map(([k, v]) => `  ${propKey(k)}: ${JSON.stringify(v)},\n`).join("")}} as const;\n`;
+    out += `export type ${name} = (typeof ${name})[keyof typeof ${name}];\n`;
+  }
+  return out;
+}
+
+function errorsFile(ctx) {
+  // `message` is already declared by Error; any other modeled member is declared on the class.
+  const ids = ctx.errorIds;
+  const options = { readonlyDeclare: true, skip: ["message"] };
+  const typesNeeded = new Set();
+  for (const id of ids) {
+    for (const [name, m] of Object.entries(ctx.shapes[id].members ?? {})) {
+      if (name === "message") continue;
+      for (const t of ctx.tsType(m.target).match(/\b[A-Z]\w*/g) ?? []) {
+        if (!["Date", "Record", "Uint8Array"].includes(t)) typesNeeded.add(t);
+      }
+    }
+  }
+  let out = `${ctx.marker}\n`;
+  out += `import { CodePipelineServiceException, type ServiceExceptionOptions } from "../src/exception.js";\n`;
+  if (typesNeeded.size) out += importStatement(sortBy(typesNeeded), "./index.js", { typeOnly: true });
+  for (const id of ids) {
+    const name = ctx.short(id);
+    const s = ctx.shapes[id];
+    const fault = s.traits[TRAITS.error];
+    const status = s.traits[TRAITS.httpError];
+    const members = memberLines(ctx, id, options);
+    out += `\n/** The service error \`${name}\` (${fault} fault${status ? `, HTTP status ${status}` : ""}). */\n`;
+    out += `export class ${name} extends CodePipelineServiceException {\n`;
+    out += `  override readonly name = ${JSON.stringify(name)} as const;\n`;
+    out += `  override readonly $fault = ${JSON.stringify(fault)} as const;\n`;
+    out += members.join("");
+    out += `  constructor(opts: ServiceExceptionOptions = {}) {\n`;
+    out += `    super({ ...opts, name: ${JSON.stringify(name)}, $fault: ${JSON.stringify(fault)} });\n`;
+    out += `  }\n}\n`;
+  }
+  return out;
+}

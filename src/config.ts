@@ -1,0 +1,131 @@
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  ChecksumConstructor,
+  Endpoint,
+  EndpointV2,
+  HashConstructor,
+  HttpHandlerOptions,
+  Logger,
+  Provider,
+  RequestHandler,
+  RetryStrategyV2,
+  UserAgent,
+} from "@smithy/types";
+import type { HttpRequest, HttpResponse } from "@smithy/types";
+import type { EndpointParameters } from "./endpoints.js";
+
+/** Options for one call: `client.send(command, options)`. */
+export interface SendOptions extends HttpHandlerOptions {
+  /** Milliseconds one attempt may take before it fails with a retryable `TimeoutError`. */
+  requestTimeout?: number;
+}
+
+/** Node-style callback of `send(command, cb)` and the aggregated methods. */
+export type Callback<T> = (err: any, data?: T) => void;
+
+/** Any v3-compatible HTTP handler. */
+export type HttpHandler = RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions> & {
+  destroy?: () => void;
+  updateHttpClientConfig?: (key: never, value: never) => void;
+  httpHandlerConfigs?: () => object;
+};
+
+export type RetryMode = "standard" | "adaptive";
+
+/** Options of `new CodePipelineClient(config)`. Every one is optional. */
+export interface CodePipelineClientConfig {
+  /** AWS Region, e.g. `eu-west-1`. In Node, falls back to `AWS_REGION` and then the profile's `region`. */
+  region?: string | Provider<string>;
+  /** Credentials or an async provider of them. In Node, falls back to the default credential chain. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Custom endpoint, e.g. `http://127.0.0.1:4566`. */
+  endpoint?: string | URL | Endpoint | Provider<string | URL | Endpoint>;
+  /** Replaces the endpoint rules: given the endpoint parameters, returns the endpoint to call. */
+  endpointProvider?: (params: EndpointParameters, context?: { logger?: Logger }) => EndpointV2;
+  /** Use the FIPS endpoint. */
+  useFipsEndpoint?: boolean | Provider<boolean>;
+  /** Use the dual-stack (IPv4 and IPv6) endpoint. */
+  useDualstackEndpoint?: boolean | Provider<boolean>;
+  /** Named profile of the shared config files (Node). */
+  profile?: string;
+  /** Total attempts per call, the first included. Default 3. */
+  maxAttempts?: number | Provider<number>;
+  /** `standard` (default) or `adaptive` (adds client-side rate limiting). */
+  retryMode?: RetryMode | Provider<RetryMode | string>;
+  /** A retry strategy (v3 `RetryStrategyV2`); share one instance between clients to share one retry budget. */
+  retryStrategy?: RetryStrategyV2;
+  /** HTTP handler instance, or options for the default one. */
+  requestHandler?: HttpHandler | Record<string, unknown>;
+  /** Milliseconds one attempt may take, socket wait and connection included. Default 30 000. */
+  requestTimeout?: number;
+  /** Milliseconds to establish a connection. Default 5 000. */
+  connectionTimeout?: number;
+  /** Receives one entry per call, with sensitive values redacted. */
+  logger?: Logger;
+  /** Appended to the user agent. */
+  customUserAgent?: string | UserAgent;
+  /** Application id for the user agent (at most 50 characters). */
+  userAgentAppId?: string | Provider<string | undefined>;
+  /** Milliseconds added to the local clock when signing. Updated from the service's `Date` header. */
+  systemClockOffset?: number;
+  /** Do not correct the clock offset from responses. */
+  disableClockSkewCorrection?: boolean;
+  /** Region used in signatures, when it differs from `region`. */
+  signingRegion?: string;
+  /** Hash constructor used to sign. */
+  sha256?: ChecksumConstructor | HashConstructor;
+  /** Use https for resolved endpoints (default true). */
+  tls?: boolean;
+  /** Accepted for v3 compatibility; has no effect. */
+  cacheMiddleware?: boolean;
+  /** Accepted for v3 compatibility; has no effect. */
+  defaultsMode?: unknown;
+  /** Functions that may change the resolved config; run once by the constructor. */
+  extensions?: RuntimeExtension[];
+}
+
+export type CodePipelineClientConfigType = CodePipelineClientConfig;
+
+/** Changes the client's configuration at construction. */
+export interface RuntimeExtension {
+  configure(config: CodePipelineExtensionConfiguration): void;
+}
+
+export interface CodePipelineExtensionConfiguration {
+  [key: string]: unknown;
+}
+
+/** The configuration after the constructor filled in the defaults. */
+export interface ResolvedConfig
+  extends Omit<
+    CodePipelineClientConfig,
+    "region" | "credentials" | "useFipsEndpoint" | "useDualstackEndpoint" | "maxAttempts" | "retryMode" | "requestHandler"
+  > {
+  region: Provider<string>;
+  credentials: AwsCredentialIdentityProvider;
+  useFipsEndpoint: Provider<boolean>;
+  useDualstackEndpoint: Provider<boolean>;
+  maxAttempts: Provider<number>;
+  retryMode: Provider<string>;
+  requestHandler?: HttpHandler;
+  systemClockOffset: number;
+  logger: Logger;
+  apiVersion: string;
+  serviceId: string;
+}
+
+export type CodePipelineClientResolvedConfig = ResolvedConfig;
+export type CodePipelineClientResolvedConfigType = ResolvedConfig;
+
+/** Turns a value or a provider into a provider. */
+export const toProvider = <T>(v: T | Provider<T>): Provider<T> =>
+  typeof v === "function" ? (v as Provider<T>) : () => Promise.resolve(v);
+
+/** Default per-attempt request timeout (ms). */
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
+/** Default connection timeout (ms). */
+export const DEFAULT_CONNECTION_TIMEOUT = 5_000;
+
+const noop = () => {};
+export const NO_LOGGER: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };

@@ -1,0 +1,86 @@
+// Endpoint resolution: the model's rule set, compiled by scripts/gen/endpoints.mjs into
+// ./generated/endpoint-rules.ts, plus partition lookup, region checks and error messages that
+// say what to change. Same contract as a v3 `endpointProvider`.
+import { evaluateRules, namedRegions, partitions, type Partition } from "./generated/endpoint-rules.js";
+
+/** Endpoint rule parameters (names as in the rule set and in v3). */
+export interface EndpointParameters {
+  Region?: string;
+  UseFIPS?: boolean;
+  UseDualStack?: boolean;
+  Endpoint?: string;
+}
+
+/** Thrown when no endpoint can be resolved from the parameters. */
+export class EndpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EndpointError";
+  }
+}
+
+// What to change, keyed by the rule set's (v3's) message.
+const hints: Record<string, string> = {
+  "Invalid Configuration: FIPS and custom endpoint are not supported": "set useFipsEndpoint to false or remove endpoint",
+  "Invalid Configuration: Dualstack and custom endpoint are not supported":
+    "set useDualstackEndpoint to false or remove endpoint",
+  "FIPS and DualStack are enabled, but this partition does not support one or both":
+    "set useFipsEndpoint or useDualstackEndpoint to false",
+  "FIPS is enabled but this partition does not support FIPS": "set useFipsEndpoint to false",
+  "DualStack is enabled but this partition does not support DualStack": "set useDualstackEndpoint to false",
+  "Invalid Configuration: Missing Region": 'set region (e.g. "us-east-1") or endpoint',
+};
+
+// A single DNS label, as @smithy/core's isValidHostLabel (and v3's region check).
+const hostLabel = /^(?!.*-$)(?!-)[a-zA-Z0-9-]{1,63}$/;
+
+/** The `aws.partition` function of the rules engine. */
+const partition = (region: string): Partition => {
+  const i = namedRegions[region];
+  if (typeof i === "number") return partitions[i]![1];
+  for (const [re, p] of partitions) if (re.test(region)) return p;
+  return partitions[0]![1];
+};
+
+/**
+ * Resolves the endpoint for the given parameters; a v3-compatible `endpointProvider`.
+ * Throws EndpointError with v3's message followed by what to change.
+ */
+export function resolveEndpoint(params: EndpointParameters, _context?: { logger?: unknown }): { url: URL } {
+  const { Region } = params;
+  if (Region != null && !hostLabel.test(Region)) {
+    throw new EndpointError(
+      `Region not accepted: region="${Region}" is not a valid hostname component. Set region to a Region code such as "us-east-1"` +
+        (/[.:/]/.test(Region) ? "; to call a URL, set endpoint instead." : "."),
+    );
+  }
+  const href = evaluateRules(params, partition, (m) => {
+    const hint = hints[m];
+    return new EndpointError(hint ? `${m}${m.includes("partition") ? ` (region "${Region}")` : ""}; ${hint}.` : m);
+  });
+  let url: URL | undefined;
+  try {
+    url = new URL(href);
+  } catch {}
+  // Only a custom endpoint can get here: the rules build the others from a checked region.
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    throw new EndpointError(
+      `Invalid endpoint "${href}": not an http(s) URL; set endpoint to a full URL such as "http://localhost:4566".`,
+    );
+  }
+  return { url };
+}
+
+/**
+ * v3's region normalisation: `fips-X` and `X-fips` mean region X with FIPS on
+ * ("fips-aws-global" and "aws-fips" mean us-east-1). `useFips` is the configured value,
+ * returned unchanged unless the region turns FIPS on.
+ */
+export function normalizeRegion(region: string, useFips = false): { region: string; useFips: boolean } {
+  if (!region.startsWith("fips-") && !region.endsWith("-fips")) return { region, useFips };
+  return {
+    region:
+      region === "fips-aws-global" || region === "aws-fips" ? "us-east-1" : region.replace(/fips-(dkr-|prod-)?|-fips/, ""),
+    useFips: true,
+  };
+}

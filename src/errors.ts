@@ -1,0 +1,43 @@
+import type { HttpResponse, ResponseMetadata } from "@smithy/types";
+
+/** Fields every error this client throws may carry. */
+interface ErrorExtras {
+  $metadata?: ResponseMetadata;
+  cause?: unknown;
+}
+
+/** Defines an Error subclass with a fixed `name`, so errors can be told apart without `instanceof`. */
+const named = <N extends string>(name: N) =>
+  class extends Error {
+    override readonly name: N = name;
+    $metadata?: ResponseMetadata;
+    constructor(message: string, extras: ErrorExtras = {}) {
+      super(message, extras.cause === undefined ? undefined : { cause: extras.cause });
+      if (extras.$metadata) this.$metadata = extras.$metadata;
+    }
+  };
+
+/** A configuration value is missing or invalid (region, endpoint, credentials source...). */
+export class ConfigurationError extends named("ConfigurationError") {}
+
+/** No credentials could be found or loaded. */
+export class CredentialsProviderError extends named("CredentialsProviderError") {}
+
+/** A request attempt took longer than the connection or request timeout. Retryable. */
+export class TimeoutError extends named("TimeoutError") {}
+
+/** The call was cancelled through its abort signal. */
+export class AbortError extends named("AbortError") {}
+
+/**
+ * A response could not be read: for example a success body that is not valid JSON.
+ * Keeps the HTTP status, the request id and the start of the body.
+ */
+export class DeserializationError extends named("DeserializationError") {
+  declare readonly $response?: HttpResponse;
+  /** The first characters of the body that could not be parsed. */
+  bodySnippet?: string;
+}
+
+/** The input failed client-side checks before anything was sent. */
+export class InputError extends named("InputError") {}

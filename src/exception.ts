@@ -1,0 +1,36 @@
+import type { HttpResponse, ResponseMetadata } from "@smithy/types";
+
+export interface ServiceExceptionOptions {
+  name?: string;
+  $fault?: "client" | "server";
+  message?: string;
+  $metadata?: ResponseMetadata;
+  $response?: HttpResponse;
+  $retryable?: { throttling?: boolean };
+  [key: string]: unknown;
+}
+
+/**
+ * Base class of every error the CodePipeline service returns, modeled or not.
+ * `name` is the service's error code, `$fault` says whose fault it was,
+ * `$metadata` carries the status and request id, and the raw response is kept
+ * in the non-enumerable `$response`.
+ */
+export class CodePipelineServiceException extends Error {
+  override name: string;
+  readonly $fault: "client" | "server";
+  $metadata: ResponseMetadata;
+  $retryable?: { throttling?: boolean };
+  declare readonly $response?: HttpResponse;
+
+  constructor(opts: ServiceExceptionOptions) {
+    super(opts.message);
+    const { name, $fault, message, $metadata, $response, ...rest } = opts;
+    this.name = name ?? "CodePipelineServiceException";
+    this.$fault = $fault ?? "client";
+    this.$metadata = $metadata ?? {};
+    Object.assign(this, rest);
+    if ($response) Object.defineProperty(this, "$response", { value: $response, enumerable: false });
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * What a generated command declares about its operation. Behaviour that uses
+ * these facts lives in the protocol and middleware modules, never in commands.
+ */
+import type { CodePipelineServiceException, ServiceExceptionOptions } from "./exception.js";
+
+/** A modeled exception class. */
+export type ErrorClass = new (opts: ServiceExceptionOptions) => CodePipelineServiceException;
+
+/**
+ * Paths through a shape to the values that need care:
+ * `1` marks a timestamp (epoch seconds on the wire, `Date` in code),
+ * `2` marks a sensitive value (redacted in logs),
+ * an array `[h]` describes every element of a list,
+ * an object describes structure members by name, or map values under the key `"*"`.
+ */
+export type ShapeHints = 1 | 2 | readonly [ShapeHints] | { readonly [member: string]: ShapeHints };
+
+export interface OperationSpec {
+  /** Operation name as in the model, e.g. `ListPipelines`. */
+  readonly n: string;
+  /** Modeled errors this operation declares. */
+  readonly e: readonly ErrorClass[];
+  /** Hints for the input shape, when it holds timestamps or sensitive values. */
+  readonly i?: ShapeHints;
+  /** Hints for the output shape, when it holds timestamps or sensitive values. */
+  readonly o?: ShapeHints;
+  /** Name of the input member that carries the idempotency token, when there is one. */
+  readonly t?: string;
+}

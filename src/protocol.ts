@@ -1,0 +1,170 @@
+/**
+ * The awsJson1_1 protocol: request bodies, response bodies and error bodies.
+ */
+import type { HttpResponse, ResponseMetadata } from "@smithy/types";
+import type { OperationSpec, ShapeHints } from "./operation.js";
+import { CodePipelineServiceException } from "./exception.js";
+import { DeserializationError } from "./errors.js";
+
+export const TARGET_PREFIX = "CodePipeline_20150709.";
+export const CONTENT_TYPE = "application/x-amz-json-1.1";
+
+function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  if (raw instanceof Date) return raw.getTime() / 1000;
+  if (value === null) return undefined;
+  if (Array.isArray(value) && value.includes(null)) return value.filter((v) => v != null);
+  return value;
+}
+
+const uuid = (): string => crypto.randomUUID();
+
+/** The JSON body of a request: compact, without null or undefined members, timestamps in epoch seconds. */
+export function serializeBody(input: object | undefined, op: OperationSpec): string {
+  const token = op.t;
+  if (token && (input as Record<string, unknown> | undefined)?.[token] == null) input = { ...input, [token]: uuid() };
+  return JSON.stringify(input ?? {}, replacer);
+}
+
+const decoder = /* @__PURE__ */ new TextDecoder();
+
+/** The request id and other ids of a response, as `$metadata` reports them. */
+export function responseMetadata(response: HttpResponse): ResponseMetadata {
+  const h = response.headers;
+  return {
+    httpStatusCode: response.statusCode,
+    requestId: h["x-amzn-requestid"] ?? h["x-amzn-request-id"] ?? h["x-amz-request-id"],
+    extendedRequestId: h["x-amz-id-2"],
+    cfId: h["x-amz-cf-id"],
+  };
+}
+
+const SNIPPET = 200;
+const snippet = (text: string): string => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > SNIPPET ? flat.slice(0, SNIPPET) + "…" : flat;
+};
+
+/** Parses a success body into the operation's output, turning timestamps into Dates. */
+export function parseOutput(bytes: Uint8Array, response: HttpResponse, op: OperationSpec, $metadata: ResponseMetadata): any {
+  const text = decoder.decode(bytes);
+  let data: any = {};
+  if (text.trim()) {
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      throw deserializationError(`could not parse the ${op.n} response body as JSON`, text, response, $metadata, e);
+    }
+    if (typeof data !== "object" || data === null || Array.isArray(data))
+      throw deserializationError(`the ${op.n} response body is not a JSON object`, text, response, $metadata);
+  }
+  if (op.o) data = readHints(data, op.o);
+  data.$metadata = $metadata;
+  return data;
+}
+
+function deserializationError(what: string, text: string, response: HttpResponse, $metadata: ResponseMetadata, cause?: unknown) {
+  const err = new DeserializationError(
+    `Invalid response (HTTP ${response.statusCode}${$metadata.requestId ? `, request id ${$metadata.requestId}` : ""}): ${what}. Body starts with: ${JSON.stringify(snippet(text))}`,
+    { $metadata, cause },
+  );
+  err.bodySnippet = snippet(text);
+  Object.defineProperty(err, "$response", { value: response, enumerable: false });
+  return err;
+}
+
+/** Epoch seconds (number or numeric string) or an ISO date string to a Date. */
+const toDate = (v: unknown): unknown => {
+  if (typeof v === "number") return new Date(Math.round(v * 1000));
+  if (typeof v === "string") {
+    const n = Number(v);
+    const d = v.trim() !== "" && !Number.isNaN(n) ? new Date(Math.round(n * 1000)) : new Date(v);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  return v;
+};
+
+/** Walks `value` along `hints`, converting the timestamps it marks. */
+function readHints(value: any, hints: ShapeHints): any {
+  if (value == null) return value;
+  if (hints === 1) return toDate(value);
+  if (hints === 2 || typeof value !== "object") return value;
+  if (Array.isArray(hints)) return Array.isArray(value) ? value.map((v) => readHints(v, hints[0])) : value;
+  const h = hints as { [k: string]: ShapeHints };
+  if (h["*"] !== undefined) {
+    const out: Record<string, unknown> = {};
+    for (const k in value) out[k] = readHints(value[k], h["*"]);
+    return out;
+  }
+  for (const k in h) if (value[k] != null) value[k] = readHints(value[k], h[k]!);
+  return value;
+}
+
+export const SENSITIVE = "***SensitiveInformation***";
+
+/** A copy of `value` with every sensitive value along `hints` replaced, for logs. */
+export function redact(value: any, hints: ShapeHints | undefined): any {
+  if (value == null || hints === undefined || hints === 1) return value;
+  if (hints === 2) return SENSITIVE;
+  if (typeof value !== "object") return value;
+  if (Array.isArray(hints)) return Array.isArray(value) ? value.map((v) => redact(v, hints[0])) : value;
+  const h = hints as { [k: string]: ShapeHints };
+  const out: Record<string, unknown> = {};
+  for (const k in value) out[k] = redact(value[k], h["*"] ?? h[k]);
+  return out;
+}
+
+/** The service error a non-2xx response stands for. */
+export function parseError(
+  bytes: Uint8Array,
+  response: HttpResponse,
+  op: OperationSpec,
+  $metadata: ResponseMetadata,
+): CodePipelineServiceException {
+  const text = decoder.decode(bytes);
+  let body: Record<string, unknown> = {};
+  let unreadable = false;
+  if (text.trim()) {
+    try {
+      const parsed = JSON.parse(text);
+      body = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {};
+      unreadable = body !== parsed;
+    } catch {
+      unreadable = true;
+    }
+  }
+  const codeKey = Object.keys(body).find((k) => k.toLowerCase() === "code");
+  const rawCode = body.__type ?? (codeKey && body[codeKey]) ?? headerValue(response, "x-amzn-errortype");
+  const code = typeof rawCode === "string" ? sanitizeCode(rawCode) : "Unknown";
+  const Ctor = op.e.find((E) => new E({}).name === code);
+  let message = (body.message ?? body.Message) as string | undefined;
+  if (unreadable) {
+    const type = headerValue(response, "content-type");
+    message = `HTTP ${response.statusCode} with a body that is not a JSON object${type ? ` (${type})` : ""}${$metadata.requestId ? `, request id ${$metadata.requestId}` : ""}: ${JSON.stringify(snippet(text))}`;
+  }
+  const err = Ctor
+    ? new Ctor({ $metadata, message })
+    : new CodePipelineServiceException({ name: code, $fault: response.statusCode >= 500 ? "server" : "client", $metadata, message });
+  const e = err as unknown as Record<string, unknown>;
+  for (const k in body) if (e[k] === undefined || e[k] === "") e[k] = body[k];
+  delete e.Message;
+  err.message = message || "UnknownError";
+  e.$retryable = undefined;
+  Object.defineProperty(err, "$response", { value: response, enumerable: false });
+  return err;
+}
+
+const headerValue = (response: HttpResponse, name: string): string | undefined => {
+  const h = response.headers;
+  if (h[name] !== undefined) return h[name];
+  for (const k in h) if (k.toLowerCase() === name) return h[k];
+  return undefined;
+};
+
+/** `aws.protocols#X:http://...` and `X,Y` forms to `X`. */
+export const sanitizeCode = (raw: string): string => {
+  let c = raw.split(",")[0]!.split(":")[0]!;
+  const hash = c.lastIndexOf("#");
+  if (hash >= 0) c = c.slice(hash + 1);
+  return c.trim();
+};

@@ -1,0 +1,25 @@
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { FetchHttpHandler, streamCollector } from "@smithy/fetch-http-handler";
+import type { Runtime } from "./types.js";
+import { CredentialsProviderError } from "../errors.js";
+
+export const runtime: Runtime = {
+  platform: "browser",
+  loadDefaults: async () => ({}),
+  defaultCredentials: () => () =>
+    Promise.reject(
+      new CredentialsProviderError(
+        "Credentials are missing: browsers have no default credentials, so pass the credentials option (for example from Amazon Cognito)",
+      ),
+    ),
+  createHandler: async (options) => new FetchHttpHandler(options as any) as any,
+  loadSigner: async () => SignatureV4,
+  sha256: Sha256,
+  collectBody: async (body) => (body == null ? new Uint8Array(0) : body instanceof Uint8Array ? body : streamCollector(body as any)),
+  userAgent: () => {
+    const nav = (globalThis as { navigator?: { userAgent?: string } }).navigator;
+    return `os/other lang/js md/browser#${(nav?.userAgent ?? "unknown").replace(/[^\w.#-]+/g, "_").slice(0, 60)}`;
+  },
+  sendsUserAgentHeader: false,
+};

@@ -1,0 +1,35 @@
+import type { AwsCredentialIdentityProvider, ChecksumConstructor, HashConstructor, Logger } from "@smithy/types";
+import type { SignatureV4 } from "@smithy/signature-v4";
+import type { HttpHandler } from "../config.js";
+
+/** Settings read from the environment and shared config files (Node only). */
+export interface EnvDefaults {
+  region?: string;
+  endpointUrl?: string;
+  useFipsEndpoint?: boolean;
+  useDualstackEndpoint?: boolean;
+  maxAttempts?: number;
+  retryMode?: string;
+  userAgentAppId?: string;
+}
+
+/** What differs between Node and browsers. Chosen at build time by package.json conditions. */
+export interface Runtime {
+  platform: "node" | "browser";
+  /** Reads defaults from the environment and the profile; nothing in browsers. */
+  loadDefaults(profile: string | undefined, logger: Logger): Promise<EnvDefaults>;
+  /** The default credential chain; in browsers a provider that fails with a clear error. */
+  defaultCredentials(profile: string | undefined, logger: Logger): AwsCredentialIdentityProvider;
+  /** Creates the default HTTP handler from the client's `requestHandler` options. */
+  createHandler(options: Record<string, unknown>): Promise<HttpHandler>;
+  /** Loads the SigV4 signer class. */
+  loadSigner(): Promise<typeof SignatureV4>;
+  /** Hash used for signing. */
+  sha256: ChecksumConstructor | HashConstructor;
+  /** Reads a response body into bytes. */
+  collectBody(body: unknown): Promise<Uint8Array>;
+  /** Platform part of the user agent, e.g. `os/linux#6.1 lang/js md/nodejs#20.20.2`. */
+  userAgent(): string;
+  /** Node adds `user-agent`; browsers only `x-amz-user-agent`. */
+  sendsUserAgentHeader: boolean;
+}

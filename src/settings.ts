@@ -1,0 +1,146 @@
+import type { Endpoint, EndpointV2, Logger, RetryStrategyV2 } from "@smithy/types";
+import type { SignatureV4 } from "@smithy/signature-v4";
+import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
+import { runtime } from "./runtime.js";
+import type { EnvDefaults } from "./runtime/types.js";
+import { memoizeCredentials } from "./credentials.js";
+import { ConfigurationError } from "./errors.js";
+import { normalizeRegion, resolveEndpoint } from "./endpoints.js";
+import { createRetryStrategy } from "./retry/strategy.js";
+import { VERSION } from "./version.js";
+
+/** What a call needs from the client, worked out once at the first call. */
+export interface Settings {
+  region: string;
+  endpoint: EndpointV2;
+  signer: SignatureV4;
+  retryStrategy: RetryStrategyV2;
+  maxAttempts: number;
+  /** `user-agent` header value, when the platform sends one. */
+  userAgent?: string;
+  xAmzUserAgent: string;
+}
+
+const memo = <T>(f: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f().catch((e) => {
+    p = undefined;
+    throw e;
+  }));
+};
+
+/**
+ * Fills in the config synchronously, without touching the environment, files,
+ * the network or heavy modules: those wait for the first call.
+ */
+export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
+  const logger = input.logger ?? NO_LOGGER;
+  const env = memo(() => runtime.loadDefaults(input.profile, logger));
+  const fromEnv = <K extends keyof EnvDefaults>(key: K, given: unknown, fallback: NonNullable<EnvDefaults[K]>) =>
+    given !== undefined ? toProvider(given as any) : async () => (await env())[key] ?? fallback;
+  if (input.region === "") throw new ConfigurationError(regionMissing);
+  const config: ResolvedConfig = {
+    ...input,
+    apiVersion: "2015-07-09",
+    serviceId: "CodePipeline",
+    logger,
+    systemClockOffset: input.systemClockOffset ?? 0,
+    region: input.region !== undefined ? toProvider(input.region) : async () => {
+      const r = (await env()).region;
+      if (!r) throw new ConfigurationError(regionMissing);
+      return r;
+    },
+    credentials: memoizeCredentials(input.credentials ?? runtime.defaultCredentials(input.profile, logger)),
+    useFipsEndpoint: fromEnv("useFipsEndpoint", input.useFipsEndpoint, false),
+    useDualstackEndpoint: fromEnv("useDualstackEndpoint", input.useDualstackEndpoint, false),
+    maxAttempts: fromEnv("maxAttempts", input.maxAttempts, 3),
+    retryMode: fromEnv("retryMode", input.retryMode, "standard"),
+    requestHandler: isHandler(input.requestHandler)
+      ? input.requestHandler
+      : lazyHandler({
+          connectionTimeout: input.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT,
+          requestTimeout: input.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
+          ...input.requestHandler,
+        }),
+  };
+  for (const ext of input.extensions ?? []) ext.configure(config as any);
+  Object.defineProperty(config, SETTINGS, { value: memo(() => loadSettings(config, env)), enumerable: false });
+  return config;
+}
+
+const regionMissing =
+  "Region is missing: set the region option (new CodePipelineClient({ region: \"us-east-1\" })) or the AWS_REGION environment variable";
+
+export const SETTINGS: unique symbol = Symbol("settings");
+
+/** The settings of a resolved config, loaded at the first call and reused. */
+export const getSettings = (config: ResolvedConfig): Promise<Settings> =>
+  (config as unknown as { [SETTINGS]: () => Promise<Settings> })[SETTINGS]();
+
+const isHandler = (h: unknown): h is HttpHandler => typeof (h as HttpHandler | undefined)?.handle === "function";
+
+/** A handler that creates the platform's default handler at its first request. */
+function lazyHandler(options: Record<string, unknown>): HttpHandler {
+  let real: Promise<HttpHandler> | undefined;
+  return {
+    handle: (request, handlerOptions) => (real ??= runtime.createHandler(options)).then((h) => h.handle(request, handlerOptions)),
+    destroy: () => void real?.then((h) => h.destroy?.()),
+    httpHandlerConfigs: () => options,
+  };
+}
+
+async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaults>): Promise<Settings> {
+  const [rawRegion, useFips, useDualstack, maxAttempts, retryMode, defaults, Signer] = await Promise.all([
+    config.region(),
+    config.useFipsEndpoint(),
+    config.useDualstackEndpoint(),
+    config.maxAttempts(),
+    config.retryMode(),
+    env(),
+    runtime.loadSigner(),
+  ]);
+  const { region, useFips: fipsFromRegion } = normalizeRegion(rawRegion);
+  const UseFIPS = useFips || fipsFromRegion;
+  const custom = config.endpoint !== undefined ? await toProvider(config.endpoint)() : defaults.endpointUrl;
+  const Endpoint = custom === undefined ? undefined : endpointToString(custom);
+  const params = { Region: region, UseFIPS, UseDualStack: useDualstack, Endpoint };
+  const endpoint = (config.endpointProvider ?? resolveEndpoint)(params, { logger: config.logger });
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new ConfigurationError(`maxAttempts must be a whole number of at least 1, got ${String(maxAttempts)}`);
+  const appId = config.userAgentAppId !== undefined ? await toProvider(config.userAgentAppId)() : defaults.userAgentAppId;
+  const ua = userAgent(config, retryMode, appId);
+  return {
+    region,
+    endpoint,
+    maxAttempts,
+    retryStrategy: config.retryStrategy ?? createRetryStrategy(retryMode, maxAttempts),
+    signer: new Signer({
+      credentials: config.credentials,
+      region: config.signingRegion ?? region,
+      service: "codepipeline",
+      sha256: config.sha256 ?? runtime.sha256,
+      uriEscapePath: true,
+      applyChecksum: true,
+    }),
+    ...ua,
+  };
+}
+
+const endpointToString = (e: string | URL | Endpoint): string => {
+  if (typeof e === "string") return e;
+  if (e instanceof URL) return e.href;
+  const port = e.port ? `:${e.port}` : "";
+  return `${e.protocol.replace(/:?$/, ":")}//${e.hostname}${port}${e.path ?? ""}`;
+};
+
+const escapeUa = (s: string, allowHash = false) => s.replace(allowHash ? /[^!$%&'*+\-.^_`|~\w#]/g : /[^!$%&'*+\-.^_`|~\w]/g, "-");
+
+function userAgent(config: ResolvedConfig, retryMode: string, appId: string | undefined): Pick<Settings, "userAgent" | "xAmzUserAgent"> {
+  const custom = config.customUserAgent;
+  const pairs: string[] = typeof custom === "string" ? [escapeUa(custom)] : (custom ?? []).map(([k, v]) => (v ? `${escapeUa(k)}/${escapeUa(v, true)}` : escapeUa(k)));
+  const extra = pairs.length ? " " + pairs.join(" ") : "";
+  const features = `m/${retryMode === "adaptive" ? "F" : "E"}${config.endpoint !== undefined ? ",N" : ""}`;
+  const base = `codepipeline-client/${VERSION}`;
+  const full = `${base} ua/2.1 ${runtime.userAgent()} api/codepipeline#${VERSION} ${features}${appId ? ` app/${escapeUa(appId)}` : ""}${extra}`;
+  return runtime.sendsUserAgentHeader ? { userAgent: full, xAmzUserAgent: base + extra } : { xAmzUserAgent: full };
+}

@@ -1,0 +1,46 @@
+import { defineConfig, type Options } from "tsup";
+import path from "node:path";
+
+/** Points the runtime module at its browser twin. */
+const browserRuntime = {
+  name: "browser-runtime",
+  setup(build: any) {
+    build.onResolve({ filter: /\/runtime\/node\.js$/ }, (args: any) => ({
+      path: path.join(args.resolveDir, "runtime", "browser.ts"),
+    }));
+  },
+};
+
+const common: Options = {
+  sourcemap: false,
+  treeshake: true,
+  target: "es2022",
+  splitting: true,
+};
+
+export default defineConfig([
+  {
+    ...common,
+    entry: {
+      index: "src/index.ts",
+      validation: "src/validation/index.ts",
+      testing: "src/testing/index.ts",
+      local: "src/local/index.ts",
+      "local-cli": "src/local/cli.ts",
+    },
+    format: ["esm", "cjs"],
+    platform: "node",
+    outDir: "dist/node",
+    dts: true,
+    clean: true,
+  },
+  {
+    ...common,
+    entry: { index: "src/index.ts", validation: "src/validation/index.ts", testing: "src/testing/index.ts" },
+    format: ["esm"],
+    platform: "browser",
+    outDir: "dist/browser",
+    esbuildPlugins: [browserRuntime],
+    clean: true,
+  },
+]);
