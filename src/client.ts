@@ -6,6 +6,12 @@ import { resolveConfig } from "./settings.js";
 import type { Command } from "./command.js";
 
 /**
+ * What `send` uses of a command. Typed structurally (like v3's `Client.send`), so that tools written
+ * against `@smithy/types` clients, such as aws-sdk-client-mock, accept this client.
+ */
+export type SendableCommand<I extends object, O extends MetadataBearer> = Pick<Command<I, O>, "input" | "resolveMiddleware">;
+
+/**
  * The CodePipeline client: holds the configuration and the middleware stack,
  * and sends commands.
  *
@@ -23,28 +29,37 @@ export class CodePipelineClient {
     addDefaultMiddleware(this.middlewareStack, this.config);
   }
 
-  send<I extends object, O extends MetadataBearer>(command: Command<I, O>, options?: SendOptions): Promise<O>;
-  send<I extends object, O extends MetadataBearer>(command: Command<I, O>, cb: Callback<O>): void;
-  send<I extends object, O extends MetadataBearer>(command: Command<I, O>, options: SendOptions, cb: Callback<O>): void;
+  send<I extends object, O extends MetadataBearer>(command: SendableCommand<I, O>, options?: SendOptions): Promise<O>;
+  send<I extends object, O extends MetadataBearer>(command: SendableCommand<I, O>, cb: Callback<O>): void;
+  send<I extends object, O extends MetadataBearer>(command: SendableCommand<I, O>, options: SendOptions, cb: Callback<O>): void;
   send<I extends object, O extends MetadataBearer>(
-    command: Command<I, O>,
+    command: SendableCommand<I, O>,
     optionsOrCb?: SendOptions | Callback<O>,
     cb?: Callback<O>,
   ): Promise<O> | void {
     const callback = typeof optionsOrCb === "function" ? optionsOrCb : cb;
-    const options = typeof optionsOrCb === "function" ? undefined : optionsOrCb;
+    const options = typeof optionsOrCb === "function" || optionsOrCb === null ? undefined : optionsOrCb;
     let result: Promise<O>;
-    if (callback && options !== undefined && (typeof options !== "object" || options === null)) {
+    if (callback && options !== undefined && typeof options !== "object") {
       result = Promise.reject(new TypeError(`Expected http options but got ${typeof options}`));
     } else {
-      const handler = command.resolveMiddleware(this.middlewareStack, this.config, options);
-      result = handler(command as any).then((r) => r.output);
+      try {
+        const handler = command.resolveMiddleware(this.middlewareStack, this.config, options);
+        result = handler(command as any).then((r) => r.output);
+      } catch (e) {
+        // a broken stack (e.g. middleware placed relative to a missing one) rejects like any other failure
+        result = Promise.reject(e);
+      }
     }
     if (!callback) return result;
-    result.then(
-      (data) => callback(null, data),
-      (err) => callback(err),
-    );
+    // As in v3, an exception thrown by the callback is dropped: it must not call the
+    // callback a second time nor surface as an unhandled rejection.
+    result
+      .then(
+        (data) => callback(null, data),
+        (err) => callback(err),
+      )
+      .catch(() => {});
   }
 
   /** Closes the connections the client keeps open. */

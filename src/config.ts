@@ -39,8 +39,10 @@ export interface CodePipelineClientConfig {
   region?: string | Provider<string>;
   /** Credentials or an async provider of them. In Node, falls back to the default credential chain. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Custom endpoint, e.g. `http://127.0.0.1:4566`. */
-  endpoint?: string | URL | Endpoint | Provider<string | URL | Endpoint>;
+  /** Custom endpoint, e.g. `http://127.0.0.1:4566`. In Node, falls back to `AWS_ENDPOINT_URL_CODEPIPELINE`, `AWS_ENDPOINT_URL` and the profile's `endpoint_url`. */
+  endpoint?: string | URL | Endpoint | EndpointV2 | Provider<string | URL | Endpoint | EndpointV2>;
+  /** Node: do not read endpoint URLs from the environment or the shared config files. */
+  ignoreConfiguredEndpointUrls?: boolean;
   /** Replaces the endpoint rules: given the endpoint parameters, returns the endpoint to call. */
   endpointProvider?: (params: EndpointParameters, context?: { logger?: Logger }) => EndpointV2;
   /** Use the FIPS endpoint. */

@@ -23,11 +23,24 @@ export class ConfigurationError extends named("ConfigurationError") {}
 /** No credentials could be found or loaded. */
 export class CredentialsProviderError extends named("CredentialsProviderError") {}
 
-/** A request attempt took longer than the connection or request timeout. Retryable. */
+/**
+ * A request attempt took longer than the connection or request timeout. Retryable.
+ * When retries are used up, `$metadata.attempts` says how many attempts were made.
+ */
 export class TimeoutError extends named("TimeoutError") {}
 
-/** The call was cancelled through its abort signal. */
+/** The call was cancelled through its abort signal. `cause` is the signal's reason. */
 export class AbortError extends named("AbortError") {}
+
+/**
+ * The request never got an HTTP response, or the response was cut off: connection
+ * refused or reset, DNS failure, TLS failure... `code` is the system error code
+ * (e.g. `ECONNRESET`) and `cause` the original error. Retryable when the code is.
+ */
+export class NetworkError extends named("NetworkError") {
+  /** System error code of the cause, e.g. `ECONNRESET`, `ECONNREFUSED`, `ENOTFOUND`. */
+  code?: string;
+}
 
 /**
  * A response could not be read: for example a success body that is not valid JSON.

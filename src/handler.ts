@@ -1,8 +1,9 @@
-import type { HttpRequest, HttpResponse, MiddlewareStack } from "@smithy/types";
-import { DEFAULT_REQUEST_TIMEOUT, type HttpHandler, type ResolvedConfig, type SendOptions } from "./config.js";
+import type { HttpRequest, HttpResponse, Logger, MiddlewareStack } from "@smithy/types";
+import { DEFAULT_REQUEST_TIMEOUT, NO_LOGGER, type HttpHandler, type ResolvedConfig, type SendOptions } from "./config.js";
 import type { Command } from "./command.js";
 import type { CallContext } from "./middleware/index.js";
-import { AbortError, TimeoutError } from "./errors.js";
+import { NetworkError, TimeoutError } from "./errors.js";
+import { abortError, onAbort, type SignalLike } from "./retry/abort.js";
 import { runtime } from "./runtime.js";
 
 /** Joins client and command middleware around the transport and returns the call's handler. */
@@ -20,47 +21,105 @@ export function resolveHandler(
     operation: command.op,
     options,
   };
-  const timeout = options?.requestTimeout ?? config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
-  return stack.resolve(
-    (args: any) => transport(config.requestHandler!, args.request, options?.abortSignal as AbortSignal | undefined, timeout),
-    context as any,
-  );
+  const attempt: AttemptOptions = {
+    signal: options?.abortSignal as SignalLike | undefined,
+    timeout: attemptTimeout(config, options),
+    clientName: context.clientName,
+    logger: config.logger === NO_LOGGER ? undefined : config.logger,
+  };
+  return stack.resolve((args: any) => transport(config.requestHandler!, args.request, attempt), context as any);
 }
 
 /**
- * Sends one attempt and reads its whole body, within `timeout` ms (socket wait,
- * connection and body included). Aborting the user's signal cancels it at once.
- * The handler gets a signal of its own, so the user's `onabort` is never replaced.
+ * Milliseconds one attempt may take: the call's `requestTimeout`, else the client's,
+ * else the one given in `requestHandler` options, else 30 s. 0 turns it off.
  */
-async function transport(handler: HttpHandler, request: HttpRequest, signal: AbortSignal | undefined, timeout: number) {
-  if (signal?.aborted) throw new AbortError("Request aborted");
+export function attemptTimeout(config: ResolvedConfig, options: SendOptions | undefined): number {
+  const handler = config.requestHandler as { httpHandlerConfigs?: () => { requestTimeout?: unknown } } | undefined;
+  const fromHandler = handler?.httpHandlerConfigs?.()?.requestTimeout;
+  const t = options?.requestTimeout ?? config.requestTimeout ?? (typeof fromHandler === "number" ? fromHandler : undefined);
+  return typeof t === "number" && t >= 0 ? t : DEFAULT_REQUEST_TIMEOUT;
+}
+
+export interface AttemptOptions {
+  /** The call's abort signal. */
+  signal?: SignalLike;
+  /** Milliseconds the attempt may take in all; 0 or Infinity for no limit. */
+  timeout: number;
+  /** For messages, e.g. `CodePipelineClient`. */
+  clientName?: string;
+  /** The client's logger, when the user gave one (the default handler warns through it). */
+  logger?: Logger;
+}
+
+const noop = () => {};
+const KEEP = new Set(["AbortError", "TimeoutError", "NetworkError"]);
+
+/**
+ * Turns what a handler threw into a typed error: errors that already have a meaning
+ * (ours, service errors, a custom handler's own named errors) are kept; plain
+ * `Error`s and fetch's `TypeError` become a `NetworkError` keeping `code` and `cause`.
+ */
+function networkError(e: unknown, request: HttpRequest, reading: boolean): Error {
+  if (e === null || typeof e !== "object") return new NetworkError(`Request failed: ${String(e)}`, { cause: e });
+  const err = e as Error & { code?: unknown; $fault?: unknown; $metadata?: unknown };
+  if (KEEP.has(err.name) || err.$fault !== undefined || (err.name !== "Error" && err.name !== "TypeError")) return err;
+  const code = typeof err.code === "string" ? err.code : undefined;
+  const host = request.hostname + (request.port ? `:${request.port}` : "");
+  const what = reading ? `The response from ${host} was cut off` : `The request to ${host} failed`;
+  const out = new NetworkError(`${what}: ${err.message}${code ? ` (${code})` : ""}`, { cause: err });
+  if (code) out.code = code;
+  return out;
+}
+
+/**
+ * Sends one attempt and reads its whole body within `timeout` ms: waiting for a free
+ * socket, connecting, sending and reading all count. Aborting the call's signal
+ * cancels it at once. The handler gets a signal of its own, so the caller's signal
+ * only ever gets a listener that is removed again, and its `onabort` is left alone.
+ */
+export async function transport(handler: HttpHandler, request: HttpRequest, options: AttemptOptions): Promise<{ response: HttpResponse }> {
+  const { signal, timeout } = options;
+  if (signal?.aborted) throw abortError(signal);
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    if (timeout > 0 && timeout !== Infinity)
-      timer = setTimeout(() => {
-        reject(new TimeoutError(`Request did not complete within ${timeout} ms (requestTimeout); it can be retried`));
-        controller.abort();
-      }, timeout);
-    onAbort = () => {
-      reject(new AbortError("Request aborted"));
-      controller.abort();
+  let stop: (e: Error) => void = noop;
+  const stopped = new Promise<never>((_, reject) => {
+    stop = (e) => {
+      reject(e);
+      controller.abort(e);
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
+  const timer =
+    timeout > 0 && timeout !== Infinity
+      ? setTimeout(
+          () =>
+            stop(
+              new TimeoutError(
+                `${options.clientName ?? "The client"}: the request did not complete within ${timeout} ms (requestTimeout), waiting for a connection included`,
+              ),
+            ),
+          timeout,
+        )
+      : undefined;
+  const unlisten = onAbort(signal, () => stop(abortError(signal)));
+  let reading = false;
   const attempt = (async () => {
-    const { response } = await handler.handle(request, { abortSignal: controller.signal, requestTimeout: timeout } as any);
+    const { response } = await handler.handle(request, {
+      abortSignal: controller.signal,
+      requestTimeout: timeout,
+      clientName: options.clientName,
+      logger: options.logger,
+    } as any);
+    reading = true;
     const body = await runtime.collectBody((response as HttpResponse).body);
     return { response: { ...response, body } as HttpResponse };
   })();
   try {
-    return await Promise.race([attempt, stop]);
-  } catch (e: any) {
-    if (e && typeof e === "object" && e.name !== "AbortError" && e.name !== "TimeoutError" && e.$fault === undefined && !e.$metadata) e.$metadata = {};
-    throw e;
+    return await Promise.race([attempt, stopped]);
+  } catch (e) {
+    throw networkError(e, request, reading);
   } finally {
     clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener("abort", onAbort);
+    unlisten();
   }
 }

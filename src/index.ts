@@ -5,8 +5,9 @@ export * from "../models/index.js";
 export * from "./generated/paginators.js";
 export { CodePipelineServiceException, type ServiceExceptionOptions } from "./exception.js";
 export { Command, Command as $Command } from "./command.js";
-export { ConfigurationError, CredentialsProviderError, TimeoutError, AbortError, DeserializationError, InputError } from "./errors.js";
-export { StandardRetryStrategy } from "./retry/strategy.js";
+export { ConfigurationError, CredentialsProviderError, TimeoutError, AbortError, NetworkError, DeserializationError, InputError } from "./errors.js";
+export { StandardRetryStrategy, type StandardRetryStrategyOptions } from "./retry/strategy.js";
+export { AdaptiveRetryStrategy, RateLimiter, type AdaptiveRetryStrategyOptions, type RateLimiterOptions } from "./retry/adaptive.js";
 export { constructStack } from "./middleware-stack.js";
 export type { CodePipelinePaginationConfiguration } from "./pagination.js";
 export type {
@@ -22,5 +23,7 @@ export type {
   HttpHandler,
   RetryMode,
 } from "./config.js";
-export type { EndpointParameters, EndpointParameters as ClientInputEndpointParameters } from "./endpoints.js";
+export type { EndpointParameters } from "./endpoints.js";
 export type { MetadataBearer as __MetadataBearer } from "@smithy/types";
+export type { ClientDefaults, ClientInputEndpointParameters, ServiceInputTypes, ServiceOutputTypes } from "./compat-types.js";
+export * from "./helpers/index.js";

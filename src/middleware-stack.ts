@@ -30,16 +30,21 @@ const PRIORITIES: Priority[] = ["high", "normal", "low"];
 
 const names = (e: Entry): string[] => (e.name ? [e.name, ...(e.aliases ?? [])] : e.aliases ?? []);
 
+const label = (e: Entry): string =>
+  `${e.name ?? "anonymous"}${e.aliases?.length ? ` (a.k.a. ${e.aliases.join(",")})` : ""} - ${e.step ?? `${e.relation} ${e.toMiddleware}`}`;
+
 /**
- * The middleware stack, compatible with `@smithy/types` `MiddlewareStack`:
- * middleware run by step (initialize, serialize, build, finalizeRequest,
- * deserialize), then by priority (high, normal, low), then in the order added;
- * relative middleware sit right before or after the middleware they name.
- * The sorted order is computed once and reused until the stack changes.
+ * The middleware stack, compatible with `@smithy/types` `MiddlewareStack` and with
+ * the order the official client uses: middleware run by step (initialize, serialize,
+ * build, finalizeRequest, deserialize), then by priority (high, normal, low), then in
+ * the order added. Relative middleware sit right before or after the one they name:
+ * several `before` the same one keep the order they were added in, several `after`
+ * the same one run last-added first. The order is computed once and reused until the
+ * stack changes.
  */
 export function constructStack<I extends object, O extends object>(): MiddlewareStack<I, O> {
   let entries: Entry[] = [];
-  let sorted: Mw[] | undefined;
+  let sorted: { list: Entry[]; missing: Entry[] } | undefined;
   let debug = false;
 
   const add = (entry: Entry): void => {
@@ -50,48 +55,52 @@ export function constructStack<I extends object, O extends object>(): Middleware
       const old = entries[i]!;
       if (!entry.override) throw new Error(`Duplicate middleware name '${n}': pass override: true to replace it`);
       if (old.step !== entry.step || old.priority !== entry.priority || old.relation !== entry.relation || old.toMiddleware !== entry.toMiddleware)
-        throw new Error(`Middleware '${n}' can only be overridden by middleware at the same position (step, priority or relation)`);
+        throw new Error(
+          `Middleware '${n}' (${label(old)}) can only be overridden by middleware at the same position, not ${label(entry).replace(/^.* - /, "")}`,
+        );
       entries.splice(i, 1);
     }
     entries.push(entry);
     sorted = undefined;
   };
 
-  const order = (): Mw[] => {
+  /** Entries in run order, and the relative entries whose anchor is not in the stack. */
+  const order = (): { list: Entry[]; missing: Entry[] } => {
     if (sorted) return sorted;
-    const absolute = entries.filter((e) => e.step);
-    const relative = entries.filter((e) => !e.step);
     const byName = new Map<string, Entry>();
     for (const e of entries) for (const n of names(e)) byName.set(n, e);
     const before = new Map<Entry, Entry[]>();
     const after = new Map<Entry, Entry[]>();
-    for (const e of relative) {
+    const missing: Entry[] = [];
+    for (const e of entries) {
+      if (e.step) continue;
       const target = byName.get(e.toMiddleware!);
-      if (!target) throw new Error(`Middleware '${e.toMiddleware}' is not in the stack, so '${e.name ?? "anonymous"}' cannot be added ${e.relation} it`);
+      if (!target) {
+        missing.push(e);
+        continue;
+      }
       const map = e.relation === "before" ? before : after;
-      map.set(target, [...(map.get(target) ?? []), e]);
+      const list = map.get(target) ?? [];
+      if (e.relation === "before") list.push(e);
+      else list.unshift(e);
+      map.set(target, list);
     }
-    const out: Mw[] = [];
-    const visit = (e: Entry, seen: Set<Entry>): void => {
-      if (seen.has(e)) throw new Error(`Middleware '${e.name}' is placed relative to itself`);
-      seen.add(e);
-      for (const b of before.get(e) ?? []) visit(b, seen);
-      out.push(e.mw);
-      for (const a of after.get(e) ?? []) visit(a, seen);
-      seen.delete(e);
+    const list: Entry[] = [];
+    // relative entries form a forest under the absolute ones, so this ends
+    const visit = (e: Entry): void => {
+      for (const b of before.get(e) ?? []) visit(b);
+      list.push(e);
+      for (const a of after.get(e) ?? []) visit(a);
     };
     for (const step of STEPS)
-      for (const p of PRIORITIES)
-        for (const e of absolute) if (e.step === step && (e.priority ?? "normal") === p) visit(e, new Set());
-    return (sorted = out);
+      for (const p of PRIORITIES) for (const e of entries) if (e.step === step && (e.priority ?? "normal") === p) visit(e);
+    return (sorted = { list, missing });
   };
 
   const removeWhere = (pred: (e: Entry) => boolean): boolean => {
-    const gone = entries.filter(pred);
-    if (!gone.length) return false;
-    // middleware placed relative to a removed one go with it
-    const goneNames = new Set(gone.flatMap(names));
-    entries = entries.filter((e) => !gone.includes(e) && !(e.toMiddleware && goneNames.has(e.toMiddleware)));
+    const before = entries.length;
+    entries = entries.filter((e) => !pred(e));
+    if (entries.length === before) return false;
     sorted = undefined;
     return true;
   };
@@ -109,14 +118,12 @@ export function constructStack<I extends object, O extends object>(): Middleware
       plugin.applyToStack(stack);
     },
     clone() {
-      const copy = constructStack<I, O>();
-      copyInto(copy);
-      return copy;
+      return copyInto(constructStack<I, O>());
     },
     concat(from: any) {
-      const copy = constructStack<any, any>();
-      copyInto(copy);
+      const copy = copyInto(constructStack<any, any>());
       copy.use(from);
+      copy.identifyOnResolve(debug || (from.identifyOnResolve?.() ?? false));
       return copy;
     },
     applyToStack(to: MiddlewareStack<I, O>) {
@@ -131,30 +138,34 @@ export function constructStack<I extends object, O extends object>(): Middleware
       return removeWhere((e) => e.tags?.includes(tag) ?? false);
     },
     identify() {
-      order();
-      const label = (e: Entry) => `${e.name ?? "anonymous"} - ${e.step ? `${e.step}/${e.priority ?? "normal"}` : `${e.relation} ${e.toMiddleware}`}`;
-      const list = order();
-      return entries.slice().sort((a, b) => list.indexOf(a.mw) - list.indexOf(b.mw)).map(label);
+      return order().list.map(label);
     },
     identifyOnResolve(toggle?: boolean) {
       if (typeof toggle === "boolean") debug = toggle;
       return debug;
     },
     resolve(handler: any, context: HandlerExecutionContext) {
-      const list = order();
-      if (debug) console.log(stack.identify());
+      const { list, missing } = order();
+      const lost = missing[0];
+      if (lost)
+        throw new Error(
+          `Middleware '${lost.toMiddleware}' is not in the stack, so '${lost.name ?? "anonymous"}' cannot be added ${lost.relation} it`,
+        );
       let h: Handler<any, any> = handler;
-      for (let i = list.length - 1; i >= 0; i--) h = list[i]!(h as any, context) as Handler<any, any>;
+      for (let i = list.length - 1; i >= 0; i--) h = list[i]!.mw(h as any, context) as Handler<any, any>;
+      if (debug) console.log(stack.identify());
       return h as any;
     },
   } as MiddlewareStack<I, O>;
 
-  const copyInto = (to: MiddlewareStack<any, any>): void => {
+  const copyInto = <S extends MiddlewareStack<any, any>>(to: S): S => {
     for (const e of entries) {
       const { mw, step, relation, ...options } = e;
       if (step) to.add(mw as any, { step, ...options } as any);
       else to.addRelativeTo(mw as any, { relation, ...options } as any);
     }
+    to.identifyOnResolve?.(debug);
+    return to;
   };
 
   return stack;

@@ -18,8 +18,18 @@ export interface PaginateFunction<I, O, K extends keyof O> {
 }
 
 /**
- * Builds a paginator. Unlike the official client it never changes the caller's
- * input, and it always stops when the service returns the token it was just sent.
+ * Builds a paginator with the official client's signature:
+ * `paginateX({ client, pageSize?, startingToken?, stopOnSameToken?, withCommand? }, input, ...sendArgs)`.
+ *
+ * The first page starts at `startingToken`, or the input's own token. `pageSize`
+ * fills the operation's page-size member (when it has one) unless the input
+ * sets it. Paging ends when the service returns no token or an empty one.
+ *
+ * Differences from the official client, both on purpose:
+ * - the caller's input is never changed: every page is sent with a copy;
+ * - paging also ends, whatever `stopOnSameToken` says, when the service
+ *   returns a token this paginator has already sent (the same token twice, or
+ *   a cycle), so a misbehaving endpoint cannot cause an endless loop.
  */
 export function createPaginator<I extends object, O extends MetadataBearer, K extends keyof O>(
   command: new (input: I) => Command<I, O>,
@@ -32,13 +42,18 @@ export function createPaginator<I extends object, O extends MetadataBearer, K ex
     const client = config?.client;
     if (typeof client?.send !== "function") throw new TypeError("Invalid client, expected instance of CodePipelineClient");
     let token: unknown = config.startingToken ?? (input as any)[inputToken];
+    const sent = new Set<unknown>();
     for (;;) {
-      const request: any = { ...input, [inputToken]: token };
+      const request: any = { ...input };
+      if (token !== undefined) request[inputToken] = token;
       if (pageSize && request[pageSize] === undefined && config.pageSize !== undefined) request[pageSize] = config.pageSize;
-      const page: O = await client.send(new command(request), ...rest);
+      if (token) sent.add(token);
+      let cmd: any = new command(request);
+      if (config.withCommand) cmd = config.withCommand(cmd) ?? cmd;
+      const page: O = await client.send(cmd, ...rest);
       yield page;
       const next = (page as any)[outputToken];
-      if (!next || next === token) return undefined;
+      if (!next || sent.has(next)) return undefined;
       token = next;
     }
   }

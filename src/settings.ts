@@ -2,7 +2,7 @@ import type { Endpoint, EndpointV2, Logger, RetryStrategyV2 } from "@smithy/type
 import type { SignatureV4 } from "@smithy/signature-v4";
 import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
 import { runtime } from "./runtime.js";
-import type { EnvDefaults } from "./runtime/types.js";
+import type { EnvDefaults, EnvKey } from "./runtime/types.js";
 import { memoizeCredentials } from "./credentials.js";
 import { ConfigurationError } from "./errors.js";
 import { normalizeRegion, resolveEndpoint } from "./endpoints.js";
@@ -35,23 +35,40 @@ const memo = <T>(f: () => Promise<T>): (() => Promise<T>) => {
  */
 export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   const logger = input.logger ?? NO_LOGGER;
-  const env = memo(() => runtime.loadDefaults(input.profile, logger));
+  // Settings the config gives are never looked up in the environment or the profile.
+  const given: Record<EnvKey, unknown> = {
+    region: input.region,
+    endpointUrl: input.endpoint ?? (input.ignoreConfiguredEndpointUrls || undefined),
+    useFipsEndpoint: input.useFipsEndpoint,
+    useDualstackEndpoint: input.useDualstackEndpoint,
+    maxAttempts: input.maxAttempts,
+    retryMode: input.retryMode,
+    userAgentAppId: input.userAgentAppId,
+  };
+  const skip = (Object.keys(given) as EnvKey[]).filter((k) => given[k] !== undefined);
+  const env = memo(() => runtime.loadDefaults(input.profile, logger, skip));
   const fromEnv = <K extends keyof EnvDefaults>(key: K, given: unknown, fallback: NonNullable<EnvDefaults[K]>) =>
     given !== undefined ? toProvider(given as any) : async () => (await env())[key] ?? fallback;
   if (input.region === "") throw new ConfigurationError(regionMissing);
+  // The region as configured, which may be a FIPS pseudo-region such as "fips-us-east-1".
+  const rawRegion = async (): Promise<string> => {
+    const r = input.region !== undefined ? await toProvider(input.region)() : (await env()).region;
+    if (!r) throw new ConfigurationError((input.region === undefined && (await env()).regionHint) || regionMissing);
+    return r;
+  };
+  const fips = fromEnv("useFipsEndpoint", input.useFipsEndpoint, false);
   const config: ResolvedConfig = {
     ...input,
     apiVersion: "2015-07-09",
     serviceId: "CodePipeline",
     logger,
     systemClockOffset: input.systemClockOffset ?? 0,
-    region: input.region !== undefined ? toProvider(input.region) : async () => {
-      const r = (await env()).region;
-      if (!r) throw new ConfigurationError(regionMissing);
-      return r;
-    },
-    credentials: memoizeCredentials(input.credentials ?? runtime.defaultCredentials(input.profile, logger)),
-    useFipsEndpoint: fromEnv("useFipsEndpoint", input.useFipsEndpoint, false),
+    // As in v3: `region()` gives the real region, and a FIPS pseudo-region turns FIPS on.
+    region: async () => normalizeRegion(await rawRegion()).region,
+    useFipsEndpoint: async () => normalizeRegion(await rawRegion()).useFips || (await fips()),
+    credentials: memoizeCredentials(
+      input.credentials ?? runtime.defaultCredentials(input.profile, logger, () => config.region()),
+    ),
     useDualstackEndpoint: fromEnv("useDualstackEndpoint", input.useDualstackEndpoint, false),
     maxAttempts: fromEnv("maxAttempts", input.maxAttempts, 3),
     retryMode: fromEnv("retryMode", input.retryMode, "standard"),
@@ -68,8 +85,7 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   return config;
 }
 
-const regionMissing =
-  "Region is missing: set the region option (new CodePipelineClient({ region: \"us-east-1\" })) or the AWS_REGION environment variable";
+const regionMissing = 'Region is missing: set the region option, e.g. new CodePipelineClient({ region: "us-east-1" })';
 
 export const SETTINGS: unique symbol = Symbol("settings");
 
@@ -126,21 +142,36 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
   };
 }
 
-const endpointToString = (e: string | URL | Endpoint): string => {
+const endpointToString = (e: string | URL | Endpoint | EndpointV2): string => {
   if (typeof e === "string") return e;
   if (e instanceof URL) return e.href;
+  if ("url" in e) return String(e.url);
   const port = e.port ? `:${e.port}` : "";
   return `${e.protocol.replace(/:?$/, ":")}//${e.hostname}${port}${e.path ?? ""}`;
 };
 
 const escapeUa = (s: string, allowHash = false) => s.replace(allowHash ? /[^!$%&'*+\-.^_`|~\w#]/g : /[^!$%&'*+\-.^_`|~\w]/g, "-");
 
+/**
+ * One user-agent section, escaped as v3 does: `/` in the name is kept (each part is
+ * escaped), the version is joined with `/` to a plain name and with `#` to a `prefix/name`.
+ */
+const uaPair = (rawName: string, rawVersion?: string): string => {
+  const name = rawName.split("/").map((p) => escapeUa(p)).join("/");
+  const sep = name.indexOf("/");
+  const prefix = sep < 0 ? "" : name.slice(0, sep);
+  const uaName = prefix === "api" ? name.slice(sep + 1).toLowerCase() : name.slice(sep + 1);
+  const version = rawVersion === undefined ? undefined : escapeUa(rawVersion, true);
+  const parts = [prefix, uaName, version].filter((p): p is string => !!p);
+  return parts.map((p, i) => (i === 0 ? p : i === 1 ? `/${p}` : `#${p}`)).join("");
+};
+
 function userAgent(config: ResolvedConfig, retryMode: string, appId: string | undefined): Pick<Settings, "userAgent" | "xAmzUserAgent"> {
   const custom = config.customUserAgent;
-  const pairs: string[] = typeof custom === "string" ? [escapeUa(custom)] : (custom ?? []).map(([k, v]) => (v ? `${escapeUa(k)}/${escapeUa(v, true)}` : escapeUa(k)));
+  const pairs: string[] = typeof custom === "string" ? [uaPair(custom)] : (custom ?? []).map(([k, v]) => uaPair(k, v));
   const extra = pairs.length ? " " + pairs.join(" ") : "";
   const features = `m/${retryMode === "adaptive" ? "F" : "E"}${config.endpoint !== undefined ? ",N" : ""}`;
   const base = `codepipeline-client/${VERSION}`;
-  const full = `${base} ua/2.1 ${runtime.userAgent()} api/codepipeline#${VERSION} ${features}${appId ? ` app/${escapeUa(appId)}` : ""}${extra}`;
+  const full = `${base} ua/2.1 ${runtime.userAgent()} api/codepipeline#${VERSION} ${features}${appId ? ` ${uaPair("app", appId)}` : ""}${extra}`;
   return runtime.sendsUserAgentHeader ? { userAgent: full, xAmzUserAgent: base + extra } : { xAmzUserAgent: full };
 }

@@ -102,20 +102,31 @@ export const deserializerMiddleware = (): Mw => (next, context) => async (args) 
   return { response, output: parseOutput(bytes, response, context.operation, $metadata) };
 };
 
-/** initialize: one log entry per call, with sensitive values redacted. */
+/**
+ * initialize: one log entry per call, once retries are over: `info` with the output or
+ * `error` with the error, each with the client and command names, the input and
+ * `$metadata`. Sensitive values (the job's artifact credentials) are replaced by
+ * `***SensitiveInformation***`; the returned output is not changed. A logger that
+ * throws never fails the call.
+ */
 export const loggerMiddleware = (): Mw => (next, context) => async (args) => {
   const { logger, clientName, commandName, operation } = context;
   if (!logger || (logger.info === noopInfo && logger.error === noopInfo)) return next(args);
   const input = redact(args.input, operation.i);
+  let out: any;
   try {
-    const out = await next(args);
-    const { $metadata, ...output } = out.output;
-    logger.info?.({ clientName, commandName, input, output: redact(output, operation.o), metadata: $metadata });
-    return out;
+    out = await next(args);
   } catch (error: any) {
-    logger.error?.({ clientName, commandName, input, error, metadata: error?.$metadata });
+    try {
+      logger.error?.({ clientName, commandName, input, error, metadata: error?.$metadata });
+    } catch {}
     throw error;
   }
+  try {
+    const { $metadata, ...output } = out.output ?? {};
+    logger.info?.({ clientName, commandName, input, output: redact(output, operation.o), metadata: $metadata });
+  } catch {}
+  return out;
 };
 
 import { NO_LOGGER } from "../config.js";
@@ -125,9 +136,22 @@ const noopInfo = NO_LOGGER.info;
 export function addDefaultMiddleware(stack: MiddlewareStack<any, any>, config: ResolvedConfig): void {
   stack.add(loggerMiddleware() as any, { step: "initialize", name: "loggerMiddleware", tags: ["LOGGER"] });
   stack.add(serializerMiddleware(config) as any, { step: "serialize", name: "serializerMiddleware", tags: ["SERIALIZER"] });
-  stack.add(userAgentMiddleware(config) as any, { step: "build", priority: "low", name: "userAgentMiddleware", tags: ["USER_AGENT"] });
+  stack.add(userAgentMiddleware(config) as any, {
+    step: "build",
+    priority: "low",
+    name: "userAgentMiddleware",
+    aliases: ["getUserAgentMiddleware"],
+    tags: ["SET_USER_AGENT", "USER_AGENT"],
+  });
   stack.add(retryMiddleware(config) as any, { step: "finalizeRequest", priority: "high", name: "retryMiddleware", tags: ["RETRY"] });
-  stack.addRelativeTo(signingMiddleware(config) as any, { relation: "after", toMiddleware: "retryMiddleware", name: "httpSigningMiddleware", tags: ["HTTP_SIGNING"] });
+  // aliases: the names v3 code may place its own middleware relative to
+  stack.addRelativeTo(signingMiddleware(config) as any, {
+    relation: "after",
+    toMiddleware: "retryMiddleware",
+    name: "httpSigningMiddleware",
+    aliases: ["apiKeyMiddleware", "tokenMiddleware", "awsAuthMiddleware"],
+    tags: ["HTTP_SIGNING"],
+  });
   stack.add(deserializerMiddleware() as any, { step: "deserialize", name: "deserializerMiddleware", tags: ["DESERIALIZER"] });
 }
 

@@ -1,71 +1,113 @@
-import type { HttpRequest, RetryToken } from "@smithy/types";
+import type { HttpRequest, HttpResponse, ResponseMetadata, RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 import type { ResolvedConfig } from "../config.js";
 import { getSettings } from "../settings.js";
 import { classifyError } from "../retry/strategy.js";
-import { AbortError } from "../errors.js";
+import { abortError, raceAbort, sleep, type SignalLike } from "../retry/abort.js";
 import type { CallContext } from "./index.js";
 
-/** Waits `ms`, or rejects with AbortError as soon as the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+/**
+ * The time a `Retry-After` (seconds or an HTTP date) or `x-amz-retry-after`
+ * (milliseconds) response header asks the client to wait until.
+ */
+export function retryAfterHint(response: HttpResponse | undefined): Date | undefined {
+  const headers = response?.headers;
+  if (!headers) return undefined;
+  for (const name in headers) {
+    const key = name.toLowerCase();
+    const value = String(headers[name]).trim();
+    if (key === "x-amz-retry-after") {
+      const ms = Number(value);
+      return value === "" || Number.isNaN(ms) ? undefined : new Date(Date.now() + ms);
+    }
+    if (key === "retry-after") {
+      if (/^\d+(\.\d+)?$/.test(value)) return new Date(Date.now() + Number(value) * 1000);
+      const at = Date.parse(value);
+      return Number.isNaN(at) ? undefined : new Date(at);
+    }
+  }
+  return undefined;
 }
 
-export const abortError = () => new AbortError("Request aborted");
+/** Any thrown value as an Error object. */
+const asError = (e: unknown): any =>
+  e !== null && typeof e === "object" ? e : new Error(typeof e === "string" ? e : "A non-error value was thrown", { cause: e });
 
-const retryAfter = (error: any): Date | undefined => {
-  const h = error?.$response?.headers;
-  if (!h) return undefined;
-  const ms = h["x-amz-retry-after"];
-  if (ms !== undefined && !Number.isNaN(Number(ms))) return new Date(Date.now() + Number(ms));
-  const v = h["retry-after"];
-  if (v === undefined) return undefined;
-  const s = Number(v);
-  const d = Number.isNaN(s) ? new Date(v) : new Date(Date.now() + s * 1000);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-};
+/** Records the attempts and the time spent backing off on an error's `$metadata`. */
+function withAttempts(error: any, attempts: number, totalRetryDelay: number): any {
+  const md: ResponseMetadata = error.$metadata && typeof error.$metadata === "object" ? error.$metadata : (error.$metadata = {});
+  md.attempts = attempts;
+  md.totalRetryDelay = totalRetryDelay;
+  return error;
+}
+
+interface LegacyRetryStrategy {
+  retry(next: (args: any) => Promise<any>, args: any): Promise<any>;
+}
 
 /**
  * finalizeRequest: runs attempts until one succeeds or the strategy refuses.
- * Each attempt gets `amz-sdk-request` and is signed again by the next middleware.
+ * Each attempt gets `amz-sdk-request: attempt=N; max=M` and is signed again by the
+ * next middleware. Aborting the call's signal ends it at once, also during a backoff
+ * wait or while a rate limiter holds the attempt; no attempt starts after that.
  */
 export const retryMiddleware = (config: ResolvedConfig) => (next: (args: any) => Promise<any>, context: CallContext) => async (args: any) => {
-  const { retryStrategy, maxAttempts } = await getSettings(config);
-  const signal = context.options?.abortSignal as AbortSignal | undefined;
-  let token: RetryToken = await retryStrategy.acquireInitialRetryToken("codepipeline");
+  const settings = await getSettings(config);
+  const strategy = settings.retryStrategy as RetryStrategyV2 & Partial<LegacyRetryStrategy> & { maxAttempts?: () => Promise<number> };
+  if (typeof strategy.acquireInitialRetryToken !== "function" && typeof strategy.retry === "function") return strategy.retry(next, args);
+  const signal = context.options?.abortSignal as SignalLike | undefined;
+  const maxAttempts =
+    config.retryStrategy && typeof strategy.maxAttempts === "function"
+      ? await strategy.maxAttempts().catch(() => settings.maxAttempts)
+      : settings.maxAttempts;
   let attempts = 0;
   let totalRetryDelay = 0;
+  const fail = (e: unknown) => withAttempts(asError(e), attempts, totalRetryDelay);
+  const aborted = (e?: any) => fail(e?.name === "AbortError" ? e : abortError(signal));
+
+  if (signal?.aborted) throw aborted();
+  let token: RetryToken;
+  try {
+    token = await raceAbort(strategy.acquireInitialRetryToken(""), signal);
+  } catch (e) {
+    throw signal?.aborted ? aborted(e) : fail(e);
+  }
   const request = args.request as HttpRequest;
   for (;;) {
-    if (signal?.aborted) throw abortError();
+    if (signal?.aborted) throw aborted();
     attempts++;
-    const attemptRequest = { ...request, headers: { ...request.headers, "amz-sdk-request": `attempt=${attempts}; max=${maxAttempts}` } };
+    const headers = { ...request.headers, "amz-sdk-request": `attempt=${attempts}; max=${maxAttempts}` };
+    let error: any;
     try {
-      const out = await next({ ...args, request: attemptRequest });
-      retryStrategy.recordSuccess(token);
-      if (out.output?.$metadata) Object.assign(out.output.$metadata, { attempts, totalRetryDelay });
-      return out;
-    } catch (error: any) {
-      const errorType = classifyError(error);
-      try {
-        token = await retryStrategy.refreshRetryTokenForRetry(token, { error, errorType, retryAfterHint: retryAfter(error) });
-      } catch {
-        if (error && typeof error === "object") error.$metadata = { ...error.$metadata, attempts, totalRetryDelay };
-        throw error;
+      const out = await next({ ...args, request: { ...request, headers } });
+      strategy.recordSuccess(token);
+      const md = out?.output?.$metadata;
+      if (md) {
+        md.attempts = attempts;
+        md.totalRetryDelay = totalRetryDelay;
       }
-      const delay = token.getRetryDelay();
+      return out;
+    } catch (e) {
+      error = asError(e);
+    }
+    if (signal?.aborted) throw aborted(error);
+    const info: RetryErrorInfo = { error, errorType: classifyError(error) };
+    const hint = retryAfterHint(error.$response);
+    if (hint) info.retryAfterHint = hint;
+    try {
+      token = await raceAbort(strategy.refreshRetryTokenForRetry(token, info), signal);
+    } catch (e) {
+      throw signal?.aborted ? aborted(e) : fail(error);
+    }
+    // Strategies from @smithy/util-retry wait inside refreshRetryTokenForRetry and log it.
+    totalRetryDelay += (token as { $retryLog?: { acquisitionDelay?: number } }).$retryLog?.acquisitionDelay ?? 0;
+    const delay = token.getRetryDelay();
+    if (delay > 0) {
+      try {
+        await sleep(delay, signal);
+      } catch (e) {
+        throw aborted(e);
+      }
       totalRetryDelay += delay;
-      await sleep(delay, signal);
     }
   }
 };

@@ -1,38 +1,80 @@
-import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2, RetryToken, SdkError } from "@smithy/types";
+import type { Provider, RetryErrorInfo, RetryErrorType, RetryStrategyV2, RetryToken, SdkError } from "@smithy/types";
+import { ConfigurationError } from "../errors.js";
 
-/** Capacity of the retry quota. */
+/** Capacity of the retry quota (tokens). */
 export const INITIAL_RETRY_TOKENS = 500;
-/** Quota cost of retrying a transient error and a throttling error. */
+/** Quota cost of retrying a transient error. */
 export const RETRY_COST = 14;
+/** Quota cost of retrying a throttling error. */
 export const THROTTLING_RETRY_COST = 5;
-/** Base backoff delays (ms) and their cap. */
+/** Tokens a call that succeeded at its first attempt gives back to the quota. */
+export const NO_RETRY_INCREMENT = 1;
+/** Base backoff delay (ms) after a transient error. */
 export const BASE_DELAY = 50;
+/** Base backoff delay (ms) after a throttling error. */
 export const THROTTLING_BASE_DELAY = 1000;
+/** Longest backoff delay (ms). */
 export const MAX_DELAY = 20_000;
+/** A `Retry-After` hint may lengthen a backoff delay by at most this much (ms). */
+export const MAX_RETRY_AFTER_EXTRA = 5_000;
+/** Default `maxAttempts`. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
 
-interface Token extends RetryToken {
-  cost?: number;
-  delay: number;
-  count: number;
+/** The token our strategies hand out: v3's `StandardRetryToken` shape. */
+export interface StandardRetryToken extends RetryToken {
+  /** Quota tokens this retry took; given back when the call succeeds. */
+  getRetryCost(): number | undefined;
+}
+
+const token = (count: number, delay: number, cost?: number): StandardRetryToken => ({
+  getRetryCount: () => count,
+  getRetryDelay: () => delay,
+  getRetryCost: () => cost,
+});
+
+/** Options of `new StandardRetryStrategy(options)`. */
+export interface StandardRetryStrategyOptions {
+  /** Total attempts per call, the first included. Default 3. */
+  maxAttempts?: number | Provider<number>;
 }
 
 /**
- * The standard retry strategy: retries transient and throttling errors up to
- * `maxAttempts`, with full-jitter exponential backoff, out of a shared quota.
- * One instance can serve many clients so they share one retry budget.
+ * The standard retry strategy (v3 `RetryStrategyV2`): retries throttling and transient
+ * errors up to `maxAttempts`, with full-jitter exponential backoff (base 50 ms, or
+ * 1 s after throttling, at most 20 s), honouring `Retry-After` hints, out of a retry
+ * quota of 500 tokens (a retry costs 14, or 5 after throttling; a success gives the
+ * cost back, or 1 token when the call was not retried).
+ *
+ * The quota belongs to the instance: pass one instance to several clients
+ * (`retryStrategy`) and they share one retry budget, so an outage makes all of them
+ * stop retrying together instead of multiplying the load.
+ *
+ * The strategy never sleeps: the delay it returns is waited by the client, which
+ * stops waiting at once when the call is aborted.
  */
 export class StandardRetryStrategy implements RetryStrategyV2 {
   readonly mode: string = "standard";
   #capacity = INITIAL_RETRY_TOKENS;
-  #maxAttempts: () => Promise<number>;
+  #maxAttempts: Provider<number>;
 
-  constructor(maxAttempts: number | (() => Promise<number>) = 3) {
-    this.#maxAttempts = typeof maxAttempts === "number" ? () => Promise.resolve(maxAttempts) : maxAttempts;
+  constructor(maxAttempts: number | Provider<number> | StandardRetryStrategyOptions = DEFAULT_MAX_ATTEMPTS) {
+    const m = typeof maxAttempts === "object" ? maxAttempts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS : maxAttempts;
+    this.#maxAttempts = typeof m === "number" ? () => Promise.resolve(m) : m;
   }
 
   /** Tokens left in the retry quota. */
   get capacity(): number {
     return this.#capacity;
+  }
+
+  /** Tokens left in the retry quota (v3 name). */
+  getCapacity(): number {
+    return this.#capacity;
+  }
+
+  /** The attempts this strategy allows per call. */
+  maxAttempts(): Promise<number> {
+    return this.#maxAttempts();
   }
 
   async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
@@ -46,36 +88,51 @@ export class StandardRetryStrategy implements RetryStrategyV2 {
     const cost = throttling ? THROTTLING_RETRY_COST : RETRY_COST;
     if ((throttling || info.errorType === "TRANSIENT") && count + 1 < max && this.#capacity >= cost) {
       this.#capacity -= cost;
-      let delay = Math.floor(Math.random() * Math.min((throttling ? THROTTLING_BASE_DELAY : BASE_DELAY) * 2 ** count, MAX_DELAY));
-      if (info.retryAfterHint) {
-        const hint = info.retryAfterHint.getTime() - Date.now();
-        delay = Math.max(delay, Math.min(hint, delay + 5000));
-      }
-      return token(count + 1, delay, cost);
+      return token(count + 1, backoffDelay(count, throttling, info.retryAfterHint), cost);
     }
-    throw new Error("No retry: the error is not retryable, attempts are used up or the retry quota is empty");
+    throw new Error("No retry: the error is not retryable, the attempts are used up or the retry quota is empty");
   }
 
   recordSuccess(t: RetryToken): void {
-    this.#capacity = Math.min(INITIAL_RETRY_TOKENS, this.#capacity + ((t as Token).cost ?? 1));
-  }
-
-  /** The attempts this strategy allows per call. */
-  maxAttempts(): Promise<number> {
-    return this.#maxAttempts();
+    const cost = (t as Partial<StandardRetryToken>).getRetryCost?.();
+    this.#capacity = Math.min(INITIAL_RETRY_TOKENS, this.#capacity + (cost ?? NO_RETRY_INCREMENT));
   }
 }
 
-const token = (count: number, delay: number, cost?: number): Token => ({
-  count,
-  delay,
-  cost,
-  getRetryCount: () => count,
-  getRetryDelay: () => delay,
-});
+/**
+ * The wait (ms) before retry number `retriesSoFar + 1`: a random value between 0 and
+ * `min(base × 2^retriesSoFar, 20 s)`; a `Retry-After` hint lengthens it to the hinted
+ * time, by at most 5 s.
+ */
+export function backoffDelay(retriesSoFar: number, throttling: boolean, retryAfter?: Date): number {
+  const base = throttling ? THROTTLING_BASE_DELAY : BASE_DELAY;
+  const delay = Math.floor(Math.random() * Math.min(base * 2 ** retriesSoFar, MAX_DELAY));
+  if (!(retryAfter instanceof Date) || Number.isNaN(retryAfter.getTime())) return delay;
+  return Math.max(delay, Math.min(retryAfter.getTime() - Date.now(), delay + MAX_RETRY_AFTER_EXTRA));
+}
 
-export const createRetryStrategy = (_mode: string, maxAttempts: number): RetryStrategyV2 =>
-  new StandardRetryStrategy(maxAttempts);
+/**
+ * The strategy for a `retryMode`. Adaptive mode's rate limiter is loaded on first
+ * use, so clients in standard mode do not ship it.
+ */
+export function createRetryStrategy(mode: string, maxAttempts: number): RetryStrategyV2 {
+  if (mode === "adaptive") return lazyAdaptive(maxAttempts);
+  if (mode === "standard" || mode === "legacy") return new StandardRetryStrategy(maxAttempts);
+  throw new ConfigurationError(`retryMode must be "standard" or "adaptive", got ${JSON.stringify(mode)}`);
+}
+
+function lazyAdaptive(maxAttempts: number): RetryStrategyV2 & { mode: string } {
+  let loaded: RetryStrategyV2 | undefined;
+  let loading: Promise<RetryStrategyV2> | undefined;
+  const get = () =>
+    (loading ??= import("./adaptive.js").then((m) => (loaded = new m.AdaptiveRetryStrategy(maxAttempts))));
+  return {
+    mode: "adaptive",
+    acquireInitialRetryToken: async (scope) => (await get()).acquireInitialRetryToken(scope),
+    refreshRetryTokenForRetry: async (t, info) => (await get()).refreshRetryTokenForRetry(t, info),
+    recordSuccess: (t) => loaded?.recordSuccess(t),
+  };
+}
 
 const THROTTLING_CODES = new Set([
   "BandwidthLimitExceeded", "EC2ThrottledException", "LimitExceededException", "PriorRequestNotComplete",
@@ -86,27 +143,42 @@ const THROTTLING_CODES = new Set([
 const TRANSIENT_NAMES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
 const TRANSIENT_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+const FETCH_FAILURES = new Set([
+  "Failed to fetch", "NetworkError when attempting to fetch resource", "The Internet connection appears to be offline",
+  "Load failed", "Network request failed", "fetch failed",
+]);
 
-/** Classifies an error as the official client does. */
-export function classifyError(error: SdkError | any, depth = 0): RetryErrorType {
-  if (!error || depth > 5) return "CLIENT_ERROR";
-  const status = error.$metadata?.httpStatusCode ?? error.$response?.statusCode;
-  if (status === 429 || THROTTLING_CODES.has(error.name) || error.$retryable?.throttling) return "THROTTLING";
-  if (error.name === "AbortError") return "CLIENT_ERROR";
-  if (
-    error.$retryable ||
-    error.$metadata?.clockSkewCorrected ||
-    (error.name === "InvalidSignatureException" && /Signature expired/.test(error.message)) ||
+const statusOf = (error: any): number | undefined => error.$metadata?.httpStatusCode ?? error.$response?.statusCode;
+
+/** True for throttling: status 429, a throttling error code (CodePipeline's `LimitExceededException` included). */
+export const isThrottlingError = (error: any): boolean =>
+  !!error && (statusOf(error) === 429 || THROTTLING_CODES.has(error.name) || error.$retryable?.throttling === true);
+
+/**
+ * True for errors worth retrying as they are: timeouts, dropped or refused connections,
+ * DNS hiccups, 500/502/503/504, a corrected clock skew, an expired signature, or a cause
+ * that is one of these. Never for an `AbortError`.
+ */
+export function isTransientError(error: any, depth = 0): boolean {
+  if (!error || typeof error !== "object" || error.name === "AbortError") return false;
+  return (
+    error.$retryable !== undefined ||
+    error.$metadata?.clockSkewCorrected === true ||
+    (error.name === "InvalidSignatureException" && String(error.message).includes("Signature expired")) ||
     TRANSIENT_NAMES.has(error.name) ||
     TRANSIENT_CODES.has(error.code) ||
-    TRANSIENT_STATUS.has(status) ||
-    (error.name === "TypeError" && /fetch|network|load failed/i.test(error.message)) ||
-    /REFUSED_STREAM/.test(error.code ?? "")
-  )
-    return "TRANSIENT";
-  if (error.cause) {
-    const inner = classifyError(error.cause, depth + 1);
-    if (inner !== "CLIENT_ERROR") return inner;
-  }
-  return status >= 500 || error.$fault === "server" ? "SERVER_ERROR" : "CLIENT_ERROR";
+    TRANSIENT_STATUS.has(statusOf(error) ?? 0) ||
+    (error instanceof TypeError && FETCH_FAILURES.has(error.message)) ||
+    (error.code === "ERR_HTTP2_STREAM_ERROR" && String(error.message).includes("NGHTTP2_REFUSED_STREAM")) ||
+    (depth < 10 && error.cause !== undefined && isTransientError(error.cause, depth + 1))
+  );
+}
+
+/** Classifies an error as the official client does: THROTTLING, TRANSIENT, SERVER_ERROR or CLIENT_ERROR. */
+export function classifyError(error: SdkError | any): RetryErrorType {
+  if (!error || typeof error !== "object") return "CLIENT_ERROR";
+  if (isThrottlingError(error)) return "THROTTLING";
+  if (isTransientError(error)) return "TRANSIENT";
+  const status = statusOf(error);
+  return status !== undefined && status >= 500 && status <= 599 ? "SERVER_ERROR" : "CLIENT_ERROR";
 }

@@ -11,15 +11,30 @@ export interface EnvDefaults {
   maxAttempts?: number;
   retryMode?: string;
   userAgentAppId?: string;
+  /** The "Region is missing" message, naming the places the runtime looked. */
+  regionHint?: string;
 }
+
+/** Names of the settings `loadDefaults` can look up. */
+export type EnvKey = Exclude<keyof EnvDefaults, "regionHint">;
 
 /** What differs between Node and browsers. Chosen at build time by package.json conditions. */
 export interface Runtime {
   platform: "node" | "browser";
-  /** Reads defaults from the environment and the profile; nothing in browsers. */
-  loadDefaults(profile: string | undefined, logger: Logger): Promise<EnvDefaults>;
-  /** The default credential chain; in browsers a provider that fails with a clear error. */
-  defaultCredentials(profile: string | undefined, logger: Logger): AwsCredentialIdentityProvider;
+  /**
+   * Reads defaults from the environment and the profile; nothing in browsers.
+   * `skip` names the settings the config already gives, which are not looked up.
+   */
+  loadDefaults(profile: string | undefined, logger: Logger, skip?: readonly EnvKey[]): Promise<EnvDefaults>;
+  /**
+   * The default credential chain, loaded at its first call; in browsers a provider that fails with a clear error.
+   * `region` is the client's Region, for the STS calls of role assumption.
+   */
+  defaultCredentials(
+    profile: string | undefined,
+    logger: Logger,
+    region?: () => Promise<string | undefined>,
+  ): AwsCredentialIdentityProvider;
   /** Creates the default HTTP handler from the client's `requestHandler` options. */
   createHandler(options: Record<string, unknown>): Promise<HttpHandler>;
   /** Loads the SigV4 signer class. */

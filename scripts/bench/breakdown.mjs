@@ -1,0 +1,18 @@
+// Bytes per module in the browser bundle of client + ListPipelinesCommand
+// (esbuild metafile, bundled from src/ with the browser runtime), as Markdown.
+//   node scripts/bench/breakdown.mjs [--all]   (--all lists every module, not the top 40)
+import { breakdown } from "./bundles.mjs";
+
+const { bytes, gzip, modules, groups } = await breakdown();
+const pct = (b) => `${((100 * b) / bytes).toFixed(1)}%`;
+// gzip does not split by module; the share of the minified bytes, applied to the gzipped total, is a fair estimate.
+const gz = (b) => `~${((gzip * b) / bytes / 1000).toFixed(1)} KB`;
+const lines = [];
+lines.push(`Client + ListPipelinesCommand from src/: ${bytes.toLocaleString("en-US")} B minified, ${gzip.toLocaleString("en-US")} B gzipped.`, "");
+lines.push("| Package | Minified bytes | Share | Gzipped (estimate) |", "| --- | ---: | ---: | ---: |");
+for (const [g, b] of groups) lines.push(`| ${g} | ${b.toLocaleString("en-US")} | ${pct(b)} | ${gz(b)} |`);
+lines.push("", "| Module | Minified bytes | Share |", "| --- | ---: | ---: |");
+const shown = process.argv.includes("--all") ? modules : modules.slice(0, 40);
+for (const m of shown) lines.push(`| \`${m.file}\` | ${m.bytes.toLocaleString("en-US")} | ${pct(m.bytes)} |`);
+if (shown.length < modules.length) lines.push(`| ${modules.length - shown.length} smaller modules | ${modules.slice(shown.length).reduce((a, m) => a + m.bytes, 0).toLocaleString("en-US")} | |`);
+console.log(lines.join("\n"));

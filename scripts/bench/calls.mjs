@@ -1,0 +1,132 @@
+// Per-call cost of one client against the bench server, in a process of its own:
+//   node scripts/bench/calls.mjs <ours|v3|floor> <port>
+// Prints one JSON line: CPU µs per call and calls per second, sequential and
+// with 16 in flight (median of 3 rounds each), and the RSS after 10,000 calls.
+import http from "node:http";
+import { createHash, createHmac } from "node:crypto";
+
+const [impl, port] = [process.argv[2], Number(process.argv[3])];
+const endpoint = `http://127.0.0.1:${port}`;
+const region = "us-east-1";
+// Made-up keys: the bench server only checks that a SigV4 header is present.
+const credentials = { accessKeyId: "AKIDBENCHEXAMPLE", secretAccessKey: "bench-secret-not-real" };
+
+const WARM_UP = 1000;
+const ROUNDS = 3;
+const SEQUENTIAL = 1000;
+const CONCURRENT = 2000;
+const IN_FLIGHT = 16;
+const TOTAL = WARM_UP + ROUNDS * (SEQUENTIAL + CONCURRENT); // 10,000
+
+async function makeCall() {
+  if (impl === "ours") {
+    const { CodePipelineClient, ListPipelinesCommand } = await import("codepipeline-client");
+    const client = new CodePipelineClient({ region, endpoint, credentials });
+    return () => client.send(new ListPipelinesCommand({}));
+  }
+  if (impl === "v3") {
+    const { CodePipelineClient, ListPipelinesCommand } = await import("@aws-sdk/client-codepipeline");
+    const client = new CodePipelineClient({ region, endpoint, credentials });
+    return () => client.send(new ListPipelinesCommand({}));
+  }
+  if (impl === "floor") return floorCall();
+  throw new Error(`unknown implementation ${impl}`);
+}
+
+/**
+ * The floor: what any client must do per call. node:http with a keep-alive
+ * agent, SigV4 by @smithy/signature-v4 on node:crypto, JSON.parse, and the
+ * epoch-seconds timestamps turned into Dates. No middleware, no retries.
+ */
+async function floorCall() {
+  const { SignatureV4 } = await import("@smithy/signature-v4");
+  class Sha256 {
+    constructor(secret) {
+      this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", secret);
+    }
+    update(data) {
+      this.hash.update(data);
+    }
+    async digest() {
+      return this.hash.digest();
+    }
+  }
+  const signer = new SignatureV4({ service: "codepipeline", region, credentials, sha256: Sha256, applyChecksum: false });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+  return async () => {
+    const body = "{}";
+    const signed = await signer.sign({
+      method: "POST",
+      protocol: "http:",
+      hostname: "127.0.0.1",
+      port,
+      path: "/",
+      query: {},
+      headers: {
+        host: `127.0.0.1:${port}`,
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": "CodePipeline_20150709.ListPipelines",
+        "content-length": String(body.length),
+      },
+      body,
+    });
+    const raw = await new Promise((resolve, reject) => {
+      const req = http.request({ agent, host: "127.0.0.1", port, method: "POST", path: "/", headers: signed.headers }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString("utf8")) : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    const out = JSON.parse(raw);
+    for (const p of out.pipelines) {
+      p.created = new Date(p.created * 1000);
+      p.updated = new Date(p.updated * 1000);
+    }
+    return out;
+  };
+}
+
+async function run(call, count, inFlight) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const out = await call();
+      if (out.pipelines.length !== 20 || !(out.pipelines[0].created instanceof Date)) throw new Error("unexpected output");
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+}
+
+async function measure(call, count, inFlight) {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await run(call, count, inFlight);
+  const ns = Number(process.hrtime.bigint() - t0);
+  const cpu = process.cpuUsage(cpu0);
+  return { cpuUs: (cpu.user + cpu.system) / count, rps: count / (ns / 1e9) };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const call = await makeCall();
+await run(call, WARM_UP / 2, 1);
+await run(call, WARM_UP / 2, IN_FLIGHT);
+const seq = [];
+const conc = [];
+for (let r = 0; r < ROUNDS; r++) {
+  seq.push(await measure(call, SEQUENTIAL, 1));
+  conc.push(await measure(call, CONCURRENT, IN_FLIGHT));
+}
+const result = {
+  impl,
+  calls: TOTAL,
+  sequential: { cpuUs: median(seq.map((x) => x.cpuUs)), rps: median(seq.map((x) => x.rps)) },
+  concurrent: { cpuUs: median(conc.map((x) => x.cpuUs)), rps: median(conc.map((x) => x.rps)) },
+  rssAfter: process.memoryUsage().rss,
+};
+process.stdout.write(JSON.stringify(result) + "\n");
+process.exit(0);

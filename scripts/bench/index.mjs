@@ -1,0 +1,120 @@
+// `npm run bench`: this package against @aws-sdk/client-codepipeline, measured
+// in one run. Prints one table and writes BENCHMARKS.md (pass --no-write to
+// only print). Expects a fresh `npm run build` (the npm script runs it first).
+import { execFileSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { OURS, ROOT, V3, commandNames, measure } from "./bundles.mjs";
+import { coldStart } from "./cold-start.mjs";
+import { perCall } from "./calls-run.mjs";
+
+const write = !process.argv.includes("--no-write");
+if (!existsSync(path.join(ROOT, "dist/browser/index.js")) || !existsSync(path.join(ROOT, "dist/node/index.js"))) {
+  console.error("dist/ is missing: run `npm run build` first (or `npm run bench`, which builds).");
+  process.exit(1);
+}
+const v3Version = JSON.parse(execFileSync(process.execPath, ["-p", `JSON.stringify(require("${V3}/package.json").version)`], { cwd: ROOT, encoding: "utf8" }));
+const started = Date.now();
+const step = (s) => process.stderr.write(`bench: ${s} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+
+step("browser bundles");
+const size = { ours: await measure(OURS), v3: await measure(V3) };
+step("Node cold start");
+const cold = coldStart(15);
+step("per-call cost (server, floor, ours, v3)");
+const calls = await perCall(["floor", "ours", "v3"], 3);
+step("done");
+
+// ---- formatting
+const kb = (b) => `${(b / 1000).toFixed(1)} KB`;
+const ms = (x) => `${x.toFixed(1)} ms`;
+const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+const us = (x) => `${x.toFixed(0)} µs`;
+const rps = (x) => `${Math.round(x).toLocaleString("en-US")}/s`;
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+
+const rows = [];
+const row = (label, ours, v3, fmt, floor) =>
+  rows.push([label, fmt(ours), fmt(v3), ratio(ours, v3), floor === undefined ? "" : fmt(floor), floor === undefined ? "" : ratio(ours, floor)]);
+const nOurs = commandNames(OURS).length;
+const nV3 = commandNames(V3).length;
+row("Browser: client + ListPipelinesCommand (min+gzip)", size.ours.one.gzip, size.v3.one.gzip, kb);
+row(`Browser: client + all commands (${nOurs} / ${nV3})`, size.ours.all.gzip, size.v3.all.gzip, kb);
+row("Browser: aggregated `CodePipeline` class", size.ours.aggregated.gzip, size.v3.aggregated.gzip, kb);
+row(`Node cold start: import + construct, wall (\`node -e 0\`: ${ms(cold.baseline.ms)})`, cold.ours.ms, cold.v3.ms, ms);
+const addMs = { ours: cold.ours.ms - cold.baseline.ms, v3: cold.v3.ms - cold.baseline.ms };
+row("Node cold start: time added over `node -e 0`", addMs.ours, addMs.v3, ms);
+row(`Node cold start: peak RSS (\`node -e 0\`: ${mb(cold.baseline.rss)})`, cold.ours.rss, cold.v3.rss, mb);
+row("Node cold start: peak RSS added over `node -e 0`", cold.ours.rss - cold.baseline.rss, cold.v3.rss - cold.baseline.rss, mb);
+const [o, v, f] = [calls.ours, calls.v3, calls.floor];
+row("ListPipelines CPU per call, sequential", o.sequential.cpuUs, v.sequential.cpuUs, us, f.sequential.cpuUs);
+row("ListPipelines CPU per call, 16 in flight", o.concurrent.cpuUs, v.concurrent.cpuUs, us, f.concurrent.cpuUs);
+row("ListPipelines calls per second, sequential", o.sequential.rps, v.sequential.rps, rps, f.sequential.rps);
+row("ListPipelines calls per second, 16 in flight", o.concurrent.rps, v.concurrent.rps, rps, f.concurrent.rps);
+row(`RSS after ${o.calls.toLocaleString("en-US")} calls`, o.rssAfter, v.rssAfter, mb, f.rssAfter);
+
+const header = ["Measure", "codepipeline-client", `@aws-sdk/client-codepipeline ${v3Version}`, "ours / v3", "floor", "ours / floor"];
+const table = [header, header.map((h, i) => (i === 0 ? "---" : "---:")), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
+
+// ---- targets (from the benchmark issue)
+const targets = [
+  ["One command <= 12 KB gzipped", size.ours.one.gzip <= 12_000, kb(size.ours.one.gzip)],
+  ["One command <= 0.25x v3", size.ours.one.gzip <= 0.25 * size.v3.one.gzip, ratio(size.ours.one.gzip, size.v3.one.gzip)],
+  ["All commands <= 22 KB gzipped", size.ours.all.gzip <= 22_000, kb(size.ours.all.gzip)],
+  ["Cold start added time <= 0.25x v3's", addMs.ours <= 0.25 * addMs.v3, ratio(addMs.ours, addMs.v3)],
+  [
+    "CPU per call <= 0.4x v3's (sequential and 16 in flight)",
+    o.sequential.cpuUs <= 0.4 * v.sequential.cpuUs && o.concurrent.cpuUs <= 0.4 * v.concurrent.cpuUs,
+    `${ratio(o.sequential.cpuUs, v.sequential.cpuUs)} / ${ratio(o.concurrent.cpuUs, v.concurrent.cpuUs)}`,
+  ],
+  [
+    "CPU per call <= 1.5x the floor (sequential and 16 in flight)",
+    o.sequential.cpuUs <= 1.5 * f.sequential.cpuUs && o.concurrent.cpuUs <= 1.5 * f.concurrent.cpuUs,
+    `${ratio(o.sequential.cpuUs, f.sequential.cpuUs)} / ${ratio(o.concurrent.cpuUs, f.concurrent.cpuUs)}`,
+  ],
+  ["Calls per second at 16 in flight >= 2.5x v3's", o.concurrent.rps >= 2.5 * v.concurrent.rps, ratio(o.concurrent.rps, v.concurrent.rps)],
+];
+const targetLines = targets.map(([t, ok, fig]) => `- ${ok ? "met" : "**not met**"}: ${t} (${fig})`).join("\n");
+
+let commit = "unknown";
+try {
+  commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+  if (execFileSync("git", ["status", "--porcelain", "--", "src", "commands", "models"], { cwd: ROOT, encoding: "utf8" }).trim()) commit += " + uncommitted changes";
+} catch {}
+const cpus = os.cpus();
+const machine = [
+  `- Machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()} (${os.arch()})`,
+  `- Node ${process.version}; esbuild ${(await import("esbuild")).version}; @aws-sdk/client-codepipeline ${v3Version}`,
+  `- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; commit ${commit}`,
+  `- Whole run: ${((Date.now() - started) / 1000).toFixed(0)} s`,
+].join("\n");
+
+console.log(`\n${table}\n\nTargets:\n${targetLines}\n`);
+
+if (write) {
+  const doc = `# Benchmarks
+
+\`codepipeline-client\` against the official \`@aws-sdk/client-codepipeline\`, measured in the same run by
+\`npm run bench\` (scripts in \`scripts/bench/\`). This file is written by that command; rerun it rather than editing
+the figures. How each figure is taken, and what limits them, is in [docs/performance.md](docs/performance.md).
+
+${machine}
+
+${table}
+
+KB are 1,000 bytes. Browser bundles: esbuild, \`--bundle --minify --format=esm --platform=browser\`, gzip level 9.
+Cold start: median of ${cold.ours.runs} fresh processes each, interleaved. Per call: \`ListPipelines\` answering 20
+pipelines, from a local HTTP server in its own process, keep-alive; after ${o.calls >= 10000 ? "1,000" : "some"}
+warm-up calls, 3 rounds of 1,000 sequential calls and 2,000 calls with 16 in flight, median round, median of
+${o.processes} fresh client processes. CPU is the client process's user + system time divided by the calls. The floor is
+plain \`node:http\` with a keep-alive agent, the same signing (\`@smithy/signature-v4\` on \`node:crypto\`), \`JSON.parse\` and
+the timestamps turned into \`Date\`s: no middleware, no retry bookkeeping, no endpoint rules.
+
+## Targets
+
+${targetLines}
+`;
+  writeFileSync(path.join(ROOT, "BENCHMARKS.md"), doc);
+  process.stderr.write("bench: wrote BENCHMARKS.md\n");
+}

@@ -1,0 +1,191 @@
+/**
+ * A wrapper for Lambda functions used as CodePipeline invoke actions: it
+ * always reports a result for the job, even when the function is about to
+ * time out.
+ */
+import type { AWSSessionCredentials, Artifact, EncryptionKey } from "../../models/models.js";
+import { CodePipelineClient } from "../client.js";
+import { PutJobFailureResultCommand } from "../../commands/PutJobFailureResultCommand.js";
+import { PutJobSuccessResultCommand } from "../../commands/PutJobSuccessResultCommand.js";
+import type { FailureDetails } from "../../models/models.js";
+import { type CommandSender, errorMessage, errorName } from "./internal.js";
+import { type JobContext, type JobResult, type WorkerJob, checkJobResult, failureDetailsFrom, helperFailure, secretsOf, toWorkerJob } from "./jobs.js";
+
+/** The event a Lambda invoke action receives. */
+export interface CodePipelineJobEvent {
+  "CodePipeline.job": {
+    id: string;
+    accountId?: string;
+    data: {
+      actionConfiguration?: { configuration?: { FunctionName?: string; UserParameters?: string; [key: string]: string | undefined } };
+      inputArtifacts?: Artifact[];
+      outputArtifacts?: Artifact[];
+      artifactCredentials?: AWSSessionCredentials;
+      continuationToken?: string;
+      encryptionKey?: EncryptionKey;
+    };
+  };
+}
+
+/** The parts of the Lambda context this helper uses. */
+export interface LambdaContextLike {
+  getRemainingTimeInMillis(): number;
+  awsRequestId?: string;
+  functionName?: string;
+}
+
+/** A job as the Lambda handler sees it. */
+export interface LambdaJob<P = unknown> extends WorkerJob {
+  /**
+   * `UserParameters` of the action: parsed when it is a JSON object, array or
+   * string, otherwise the text as is; undefined when the action sets none.
+   */
+  userParameters: P;
+  /** `UserParameters` exactly as configured. */
+  userParametersText?: string;
+}
+
+export interface LambdaJobContext extends JobContext {
+  /** The Lambda context the function was invoked with. */
+  lambdaContext: LambdaContextLike;
+  /** Milliseconds left before this helper fails the job for lack of time. */
+  remainingTimeMs(): number;
+}
+
+export type LambdaJobHandler<P = unknown> = (job: LambdaJob<P>, context: LambdaJobContext) => JobResult | void | Promise<JobResult | void>;
+
+export interface LambdaJobHandlerOptions {
+  /** Client used to report results. Default: a `CodePipelineClient` created at the first invocation (region from the Lambda environment). */
+  client?: CommandSender;
+  /**
+   * Milliseconds kept back to report a failure before the function times out.
+   * Default 3000, and never more than half of the time left at the start.
+   */
+  safetyMarginMs?: number;
+}
+
+/** What one invocation did. */
+export interface LambdaJobOutcome {
+  jobId: string;
+  /** `succeeded`, `continued` (a continuation token was reported) or `failed`. */
+  outcome: "succeeded" | "continued" | "failed";
+  failureDetails?: FailureDetails;
+}
+
+/** Parses `UserParameters` when it is a JSON object, array or string. */
+export function parseUserParameters(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  if (!/^[[{"]/.test(t)) return text;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return text;
+  }
+}
+
+/** Errors meaning the job no longer takes a result (already reported, timed out, unknown). */
+const GONE = ["InvalidJobStateException", "JobNotFoundException"];
+
+/**
+ * Wraps a Lambda invoke action handler so the job always gets a result:
+ * `PutJobSuccessResult` when the handler returns (its result checked as
+ * `checkJobResult` does), `PutJobFailureResult` when it throws, and
+ * `PutJobFailureResult` shortly before the Lambda would time out, judged from
+ * `context.getRemainingTimeInMillis()` (the handler's `signal` aborts then).
+ *
+ * A result that cannot be reported makes the invocation throw, except when the
+ * job no longer accepts one (`InvalidJobStateException`, `JobNotFoundException`).
+ * Credentials from the event never appear in messages, and the `job` object
+ * hides them from logging and `JSON.stringify`.
+ *
+ * ```ts
+ * export const handler = createLambdaJobHandler<{ env: string }>(async (job) => {
+ *   await deploy(job.userParameters.env, job.inputArtifacts[0]);
+ *   return { outputVariables: { env: job.userParameters.env } };
+ * });
+ * ```
+ */
+export function createLambdaJobHandler<P = unknown>(
+  handler: LambdaJobHandler<P>,
+  options: LambdaJobHandlerOptions = {},
+): (event: CodePipelineJobEvent, context: LambdaContextLike) => Promise<LambdaJobOutcome> {
+  if (typeof handler !== "function") throw new TypeError("createLambdaJobHandler: handler must be a function");
+  let client = options.client;
+  return async (event, context) => {
+    const raw = event?.["CodePipeline.job"];
+    if (!raw?.id) throw new TypeError('createLambdaJobHandler: the event has no "CodePipeline.job" with an id; is this function invoked by a CodePipeline invoke action?');
+    client ??= new CodePipelineClient({});
+    const sender = client;
+    const jobId = raw.id;
+    const started = Date.now();
+    const remainingAtStart = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : Infinity;
+    const margin = Math.min(options.safetyMarginMs ?? 3000, remainingAtStart / 2);
+    const deadline = started + remainingAtStart - margin;
+    const remainingTimeMs = () => Math.max(0, deadline - Date.now());
+
+    const base = toWorkerJob(jobId, raw.data as any, raw.accountId);
+    const text = raw.data?.actionConfiguration?.configuration?.UserParameters;
+    const job = Object.defineProperties(base, {
+      userParameters: { value: parseUserParameters(text), enumerable: true, writable: true },
+      userParametersText: { value: text, enumerable: text !== undefined, writable: true },
+    }) as LambdaJob<P>;
+    const secrets = secretsOf(job.artifactCredentials);
+
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outOfTime = new Promise<"out of time">((resolve) => {
+      if (remainingAtStart !== Infinity) timer = setTimeout(() => resolve("out of time"), Math.max(0, deadline - Date.now()));
+    });
+    const run = (async () => handler(job, { signal: controller.signal, lambdaContext: context, remainingTimeMs }))().then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    const settled = await Promise.race([run, outOfTime]);
+    clearTimeout(timer);
+
+    let outcome: LambdaJobOutcome;
+    let send: () => Promise<unknown>;
+    const fail = (failureDetails: FailureDetails) => {
+      outcome = { jobId, outcome: "failed", failureDetails };
+      send = () => sender.send(new PutJobFailureResultCommand({ jobId, failureDetails }), reportOptions());
+    };
+    // Reports get what is left of the invocation, so a slow call cannot outlive the function.
+    const reportOptions = () => (remainingAtStart === Infinity ? undefined : { abortSignal: timeoutSignal(started + remainingAtStart - 100 - Date.now()) });
+    if (settled === "out of time") {
+      controller.abort();
+      fail(
+        helperFailure(
+          "JobFailed",
+          `The Lambda function was about to time out (${Math.round(remainingAtStart / 1000)} s were left when the job started); the job was failed before that happened.`,
+          secrets,
+        ),
+      );
+    } else if (!settled.ok) {
+      fail(failureDetailsFrom(settled.error, secrets));
+    } else {
+      try {
+        const result = checkJobResult(settled.value);
+        outcome = { jobId, outcome: result.continuationToken ? "continued" : "succeeded" };
+        send = () => sender.send(new PutJobSuccessResultCommand({ jobId, ...result }), reportOptions());
+      } catch (error) {
+        fail(helperFailure("JobFailed", `The job handler returned an invalid result: ${errorMessage(error)}`, secrets));
+      }
+    }
+    try {
+      await send!();
+    } catch (error) {
+      if (!GONE.includes(errorName(error))) throw error;
+    }
+    return outcome!;
+  };
+}
+
+/** An AbortSignal that aborts after `ms` milliseconds. */
+function timeoutSignal(ms: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), Math.max(0, ms));
+  // Do not keep the event loop alive for this timer alone.
+  (timer as { unref?: () => void }).unref?.();
+  return controller.signal;
+}

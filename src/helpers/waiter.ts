@@ -1,0 +1,296 @@
+/**
+ * Waiting for a pipeline execution to finish, in the style of the official
+ * SDK's waiters (`waitForX` returns the result, `waitUntilX` throws unless it
+ * is SUCCESS).
+ */
+import type { ActionExecutionDetail, ErrorDetails, PipelineExecution, StageState, StartPipelineExecutionInput } from "../../models/models.js";
+import { GetPipelineExecutionCommand } from "../../commands/GetPipelineExecutionCommand.js";
+import { GetPipelineStateCommand } from "../../commands/GetPipelineStateCommand.js";
+import { ListActionExecutionsCommand } from "../../commands/ListActionExecutionsCommand.js";
+import { StartPipelineExecutionCommand } from "../../commands/StartPipelineExecutionCommand.js";
+import { type CommandSender, backoffDelay, checkClient, errorMessage, errorName, isAbort, isRetryable, isThrottling, sleep } from "./internal.js";
+
+/** States of a waiter result, as in `@smithy/util-waiter` (`RETRY` is only used inside the polling loop). */
+export const WaiterState = {
+  ABORTED: "ABORTED",
+  FAILURE: "FAILURE",
+  SUCCESS: "SUCCESS",
+  RETRY: "RETRY",
+  TIMEOUT: "TIMEOUT",
+} as const;
+export type WaiterState = (typeof WaiterState)[keyof typeof WaiterState];
+
+/** Options of the pipeline execution waiter (times in seconds, as in the official SDK). */
+export interface PipelineExecutionWaiterConfiguration {
+  /** A `CodePipelineClient` or `CodePipeline`. */
+  client: CommandSender;
+  /** Seconds to wait before giving up with `TIMEOUT`. */
+  maxWaitTime: number;
+  /** Shortest pause between two status checks, in seconds. Default 5. */
+  minDelay?: number;
+  /** Longest pause between two status checks, in seconds. Default 120. */
+  maxDelay?: number;
+  /** Ends the wait at once with `ABORTED`, cancelling a request in flight. */
+  abortSignal?: AbortSignal;
+  /** @deprecated Use `abortSignal`. */
+  abortController?: { signal: AbortSignal };
+}
+
+export interface PipelineExecutionWaiterInput {
+  pipelineName: string;
+  pipelineExecutionId: string;
+}
+
+/** Where an execution that did not succeed stopped. */
+export interface PipelineExecutionFailure {
+  stageName?: string;
+  actionName?: string;
+  /** Status of that action: `Failed`, or `Abandoned` / `InProgress` when the execution was stopped there. */
+  actionStatus?: string;
+  errorDetails?: ErrorDetails;
+  externalExecutionUrl?: string;
+}
+
+export interface PipelineExecutionWaiterResult {
+  state: "SUCCESS" | "FAILURE" | "ABORTED" | "TIMEOUT";
+  /** A sentence saying why the wait ended; for a failure it names the stage and action. */
+  reason?: string;
+  /** The last status seen (`Succeeded`, `Failed`, `Stopped`, `Superseded`, `Cancelled`, `InProgress`...). */
+  status?: string;
+  /** The last `GetPipelineExecution` answer. */
+  execution?: PipelineExecution;
+  /** For an execution that did not succeed: the stage and action where it ended. */
+  failure?: PipelineExecutionFailure;
+  /** Count of each answer seen while polling, as in the official SDK. */
+  observedResponses: Record<string, number>;
+}
+
+/** Thrown by `waitUntilPipelineExecutionComplete` and `startPipelineExecutionAndWait` when the result is not SUCCESS. */
+export class WaiterError extends Error {
+  /** `TimeoutError` for TIMEOUT and `AbortError` for ABORTED (the names the official SDK uses), `WaiterFailureError` for FAILURE. */
+  override readonly name: "TimeoutError" | "AbortError" | "WaiterFailureError";
+  readonly state: PipelineExecutionWaiterResult["state"];
+  readonly reason?: string;
+  readonly result: PipelineExecutionWaiterResult & { pipelineExecutionId?: string };
+
+  constructor(result: PipelineExecutionWaiterResult & { pipelineExecutionId?: string }) {
+    super(result.reason ?? `Waiter ended with state ${result.state}`);
+    this.name = result.state === "TIMEOUT" ? "TimeoutError" : result.state === "ABORTED" ? "AbortError" : "WaiterFailureError";
+    this.state = result.state;
+    this.reason = result.reason;
+    this.result = result;
+  }
+}
+
+const FAILED_STATUSES = ["Failed", "Stopped", "Superseded", "Cancelled"];
+/** Not-found answers tolerated just after an execution starts, before giving up. */
+const NOT_FOUND_GRACE = 3;
+
+export const DEFAULT_MIN_DELAY = 5;
+export const DEFAULT_MAX_DELAY = 120;
+
+/** Validates waiter options as the official SDK does; returns the delays in seconds. */
+export function waiterDelays(config: { maxWaitTime?: number; minDelay?: number; maxDelay?: number }, requireMaxWait = true): { min: number; max: number; maxWait: number } {
+  const min = config.minDelay ?? DEFAULT_MIN_DELAY;
+  const max = config.maxDelay ?? Math.max(DEFAULT_MAX_DELAY, min);
+  const maxWait = config.maxWaitTime ?? (requireMaxWait ? NaN : Infinity);
+  if (!(maxWait > 0)) throw new TypeError(`maxWaitTime must be a number of seconds greater than 0, got ${String(config.maxWaitTime)}`);
+  if (!(min > 0)) throw new TypeError(`minDelay must be greater than 0, got ${String(config.minDelay)}`);
+  if (!(max > 0) || max < min) throw new TypeError(`maxDelay must be at least minDelay (${min}), got ${String(config.maxDelay)}`);
+  if (maxWait <= min) throw new TypeError(`maxWaitTime (${maxWait}) must be greater than minDelay (${min})`);
+  return { min, max, maxWait };
+}
+
+const describeStatus = (input: PipelineExecutionWaiterInput, status: string) =>
+  `Pipeline "${input.pipelineName}" execution ${input.pipelineExecutionId} ${status}`;
+
+/** Builds the reason sentence of a finished execution. */
+export function failureReason(input: PipelineExecutionWaiterInput, execution: PipelineExecution | undefined, failure: PipelineExecutionFailure | undefined): string {
+  const status = execution?.status ?? "ended";
+  let text = describeStatus(input, status);
+  if (failure?.stageName) {
+    text += ` in stage "${failure.stageName}"`;
+    if (failure.actionName) text += `, action "${failure.actionName}"`;
+    if (failure.actionStatus && failure.actionStatus !== status) text += ` (${failure.actionStatus})`;
+  }
+  const details = failure?.errorDetails;
+  const detail = details?.message ? (details.code ? `${details.code}: ${details.message}` : details.message) : execution?.statusSummary;
+  return detail ? `${text}: ${detail}` : text;
+}
+
+/**
+ * Finds the action where an execution failed or was stopped: first from the
+ * execution's own action runs (`ListActionExecutions`), then from the pipeline
+ * state when those do not say. Returns undefined when neither does.
+ */
+export async function locateFailure(
+  client: CommandSender,
+  input: PipelineExecutionWaiterInput,
+  signal?: AbortSignal,
+  known?: ActionExecutionDetail[],
+): Promise<PipelineExecutionFailure | undefined> {
+  const details = known ?? (await listActionRuns(client, input, signal).catch(() => []));
+  const byTime = (a: ActionExecutionDetail, b: ActionExecutionDetail) => (b.lastUpdateTime?.getTime?.() ?? 0) - (a.lastUpdateTime?.getTime?.() ?? 0);
+  for (const status of ["Failed", "Abandoned", "InProgress"]) {
+    const hit = details.filter((d) => d.status === status).sort(byTime)[0];
+    if (hit)
+      return {
+        stageName: hit.stageName,
+        actionName: hit.actionName,
+        actionStatus: hit.status,
+        errorDetails: hit.output?.executionResult?.errorDetails,
+        externalExecutionUrl: hit.output?.executionResult?.externalExecutionUrl,
+      };
+  }
+  const state = await client.send(new GetPipelineStateCommand({ name: input.pipelineName }), { abortSignal: signal }).catch(() => undefined);
+  return failureFromState(state?.stageStates, input.pipelineExecutionId);
+}
+
+/** The failed (or stopped) stage and action of an execution, read from `GetPipelineState`. */
+export function failureFromState(stages: StageState[] | undefined, pipelineExecutionId: string): PipelineExecutionFailure | undefined {
+  for (const stage of stages ?? []) {
+    const run = stage.latestExecution;
+    if (run?.pipelineExecutionId !== pipelineExecutionId || !["Failed", "Stopped", "Cancelled"].includes(run.status)) continue;
+    const action = stage.actionStates?.find((a) => a.latestExecution?.status === "Failed") ?? stage.actionStates?.find((a) => a.latestExecution?.status === "InProgress");
+    return {
+      stageName: stage.stageName,
+      actionName: action?.actionName,
+      actionStatus: action?.latestExecution?.status,
+      errorDetails: action?.latestExecution?.errorDetails,
+      externalExecutionUrl: action?.latestExecution?.externalExecutionUrl,
+    };
+  }
+  return undefined;
+}
+
+/** Every action run of one execution (at most 10 pages of 100). */
+export async function listActionRuns(client: CommandSender, input: PipelineExecutionWaiterInput, signal?: AbortSignal): Promise<ActionExecutionDetail[]> {
+  const out: ActionExecutionDetail[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const res = await client.send(
+      new ListActionExecutionsCommand({ pipelineName: input.pipelineName, filter: { pipelineExecutionId: input.pipelineExecutionId }, maxResults: 100, nextToken }),
+      { abortSignal: signal },
+    );
+    out.push(...(res.actionExecutionDetails ?? []));
+    if (!res.nextToken || res.nextToken === nextToken) break;
+    nextToken = res.nextToken;
+  }
+  return out;
+}
+
+/** The outcome of one status check. */
+export type CheckOutcome =
+  | { done: true; result: Omit<PipelineExecutionWaiterResult, "observedResponses"> }
+  | { done: false; throttled: boolean; notFound?: boolean; execution?: PipelineExecution };
+
+/** Checks an execution once. Network trouble and throttling mean "check again later"; other errors end the wait. */
+export async function checkExecution(
+  client: CommandSender,
+  input: PipelineExecutionWaiterInput,
+  signal: AbortSignal | undefined,
+  notFoundSoFar: number,
+  observed: Record<string, number>,
+): Promise<CheckOutcome> {
+  let execution: PipelineExecution | undefined;
+  try {
+    const res = await client.send(new GetPipelineExecutionCommand({ pipelineName: input.pipelineName, pipelineExecutionId: input.pipelineExecutionId }), {
+      abortSignal: signal,
+    });
+    execution = res.pipelineExecution;
+  } catch (error) {
+    if (isAbort(error) || signal?.aborted) return { done: true, result: { state: "ABORTED", reason: "The wait was aborted" } };
+    const name = errorName(error);
+    observed[name] = (observed[name] ?? 0) + 1;
+    if (isRetryable(error)) return { done: false, throttled: isThrottling(error) };
+    if (name === "PipelineExecutionNotFoundException" && notFoundSoFar < NOT_FOUND_GRACE) return { done: false, throttled: false, notFound: true };
+    return { done: true, result: { state: "FAILURE", reason: `GetPipelineExecution failed with ${name}: ${errorMessage(error)}` } };
+  }
+  const status = execution?.status ?? "Unknown";
+  observed[status] = (observed[status] ?? 0) + 1;
+  if (status === "Succeeded") return { done: true, result: { state: "SUCCESS", status, execution, reason: describeStatus(input, status) } };
+  if (FAILED_STATUSES.includes(status)) {
+    const failure = status === "Superseded" ? undefined : await locateFailure(client, input, signal).catch(() => undefined);
+    return { done: true, result: { state: "FAILURE", status, execution, failure, reason: failureReason(input, execution, failure) } };
+  }
+  return { done: false, throttled: false, execution };
+}
+
+/**
+ * Waits until a pipeline execution finishes and returns `{ state, reason }`:
+ * SUCCESS when it `Succeeded`; FAILURE when it `Failed`, was `Stopped`,
+ * `Superseded` or `Cancelled` (the reason names the stage and action);
+ * TIMEOUT after `maxWaitTime` seconds; ABORTED when `abortSignal` fires.
+ * Never throws for those outcomes (see `waitUntilPipelineExecutionComplete`).
+ *
+ * Checks are spaced with jittered exponential backoff from `minDelay` to
+ * `maxDelay`; a throttled check doubles the next pause and never ends the wait.
+ */
+export async function waitForPipelineExecutionComplete(
+  config: PipelineExecutionWaiterConfiguration,
+  input: PipelineExecutionWaiterInput,
+): Promise<PipelineExecutionWaiterResult> {
+  const client = checkClient(config?.client, "waitForPipelineExecutionComplete");
+  const { min, max, maxWait } = waiterDelays(config);
+  if (!input?.pipelineName || !input.pipelineExecutionId) throw new TypeError("waitForPipelineExecutionComplete: pipelineName and pipelineExecutionId are required");
+  const signal = config.abortSignal ?? config.abortController?.signal;
+  const observedResponses: Record<string, number> = {};
+  const aborted = (): PipelineExecutionWaiterResult => ({ state: "ABORTED", reason: "The wait was aborted", observedResponses });
+  const deadline = Date.now() + maxWait * 1000;
+  let attempt = 1;
+  let notFound = 0;
+  let last: PipelineExecution | undefined;
+  for (;;) {
+    if (signal?.aborted) return aborted();
+    const outcome = await checkExecution(client, input, signal, notFound, observedResponses);
+    if (outcome.done) return { ...outcome.result, observedResponses };
+    if (outcome.execution) last = outcome.execution;
+    if (outcome.notFound) notFound++;
+    if (outcome.throttled) attempt++;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0)
+      return {
+        state: "TIMEOUT",
+        status: last?.status,
+        execution: last,
+        reason: `${describeStatus(input, `still ${last?.status ?? "running"}`)} after ${maxWait} s (maxWaitTime)`,
+        observedResponses,
+      };
+    // The last check happens at the deadline rather than giving up early.
+    const delay = Math.min(backoffDelay(min, max, attempt) * 1000, remaining);
+    if (!(await sleep(delay, signal))) return aborted();
+    attempt++;
+  }
+}
+
+/**
+ * Like `waitForPipelineExecutionComplete`, but throws a `WaiterError` unless
+ * the execution succeeded, as the official SDK's `waitUntil...` functions do.
+ */
+export async function waitUntilPipelineExecutionComplete(
+  config: PipelineExecutionWaiterConfiguration,
+  input: PipelineExecutionWaiterInput,
+): Promise<PipelineExecutionWaiterResult> {
+  const result = await waitForPipelineExecutionComplete(config, input);
+  if (result.state !== "SUCCESS") throw new WaiterError(result);
+  return result;
+}
+
+/**
+ * Starts a pipeline execution and waits for it to finish. Returns the waiter
+ * result with the `pipelineExecutionId`; throws a `WaiterError` (whose `result`
+ * carries the id) unless the execution succeeded.
+ */
+export async function startPipelineExecutionAndWait(
+  config: PipelineExecutionWaiterConfiguration,
+  input: StartPipelineExecutionInput,
+): Promise<PipelineExecutionWaiterResult & { pipelineExecutionId: string }> {
+  const client = checkClient(config?.client, "startPipelineExecutionAndWait");
+  waiterDelays(config);
+  const signal = config.abortSignal ?? config.abortController?.signal;
+  const started = await client.send(new StartPipelineExecutionCommand(input), { abortSignal: signal });
+  const pipelineExecutionId: string = started.pipelineExecutionId;
+  const result = { ...(await waitForPipelineExecutionComplete(config, { pipelineName: input.name!, pipelineExecutionId })), pipelineExecutionId };
+  if (result.state !== "SUCCESS") throw new WaiterError(result);
+  return result;
+}

@@ -1,0 +1,244 @@
+/**
+ * Progress of one pipeline execution as an async iterator of typed events.
+ */
+import type { ActionExecutionDetail, ErrorDetails, StageState } from "../../models/models.js";
+import { GetPipelineStateCommand } from "../../commands/GetPipelineStateCommand.js";
+import { backoffDelay, checkClient, errorName, isAbort, isThrottling, sleep } from "./internal.js";
+import {
+  type PipelineExecutionWaiterConfiguration,
+  type PipelineExecutionWaiterInput,
+  type PipelineExecutionWaiterResult,
+  checkExecution,
+  failureFromState,
+  failureReason,
+  listActionRuns,
+  locateFailure,
+  waiterDelays,
+} from "./waiter.js";
+
+/** The execution's own status changed. */
+export interface ExecutionStatusEvent {
+  type: "execution";
+  pipelineName: string;
+  pipelineExecutionId: string;
+  status: string;
+  previousStatus?: string;
+  statusSummary?: string;
+}
+
+/** A stage of this execution changed status (from `GetPipelineState`). */
+export interface StageStatusEvent {
+  type: "stage";
+  stageName: string;
+  status: string;
+  previousStatus?: string;
+}
+
+/** An action run of this execution changed status (from `ListActionExecutions`). */
+export interface ActionStatusEvent {
+  type: "action";
+  stageName: string;
+  actionName: string;
+  status: string;
+  previousStatus?: string;
+  actionExecutionId?: string;
+  externalExecutionUrl?: string;
+  summary?: string;
+  errorDetails?: ErrorDetails;
+}
+
+/** A manual approval of this execution is waiting; `token` is what `PutApprovalResult` needs. */
+export interface ApprovalWaitingEvent {
+  type: "approval";
+  pipelineName: string;
+  pipelineExecutionId: string;
+  stageName: string;
+  actionName: string;
+  token: string;
+  summary?: string;
+  externalExecutionUrl?: string;
+}
+
+/** The last event: how the execution (or the watch) ended. */
+export interface ResultEvent extends PipelineExecutionWaiterResult {
+  type: "result";
+}
+
+export type PipelineExecutionEvent = ExecutionStatusEvent | StageStatusEvent | ActionStatusEvent | ApprovalWaitingEvent | ResultEvent;
+
+export interface WatchPipelineExecutionConfiguration extends Omit<PipelineExecutionWaiterConfiguration, "maxWaitTime"> {
+  /** Seconds after which the watch ends with a TIMEOUT result. Default: no limit. */
+  maxWaitTime?: number;
+}
+
+/**
+ * Follows one pipeline execution and yields an event each time something
+ * changes: the execution status, a stage's status, an action run's status, a
+ * manual approval that starts waiting (with its token), and finally one
+ * `result` event (SUCCESS, FAILURE with the failing stage and action, TIMEOUT
+ * or ABORTED), after which the iteration ends.
+ *
+ * Each round makes three reads (`GetPipelineExecution`, `ListActionExecutions`
+ * filtered to this execution, `GetPipelineState`). The pause between rounds
+ * starts at `minDelay`, doubles (with jitter) while nothing changes up to
+ * `maxDelay`, and goes back to `minDelay` after a change; throttling lengthens
+ * it. Aborting, or leaving the `for await` loop, stops polling at once.
+ *
+ * ```ts
+ * for await (const event of watchPipelineExecution({ client }, { pipelineName, pipelineExecutionId })) {
+ *   if (event.type === "approval") console.log(`approval waiting in ${event.stageName}/${event.actionName}`);
+ *   if (event.type === "result") console.log(event.state, event.reason);
+ * }
+ * ```
+ */
+export async function* watchPipelineExecution(
+  config: WatchPipelineExecutionConfiguration,
+  input: PipelineExecutionWaiterInput,
+): AsyncGenerator<PipelineExecutionEvent, undefined, unknown> {
+  const client = checkClient(config?.client, "watchPipelineExecution");
+  const { min, max, maxWait } = waiterDelays(config, false);
+  if (!input?.pipelineName || !input.pipelineExecutionId) throw new TypeError("watchPipelineExecution: pipelineName and pipelineExecutionId are required");
+  const signal = config.abortSignal ?? config.abortController?.signal;
+  const { pipelineName, pipelineExecutionId } = input;
+  const observedResponses: Record<string, number> = {};
+  const deadline = Date.now() + maxWait * 1000;
+  const seen = new Map<string, string>();
+  const approvals = new Set<string>();
+  let attempt = 1;
+  let notFound = 0;
+  let lastStatus: string | undefined;
+  const aborted = (): ResultEvent => ({ type: "result", state: "ABORTED", reason: "The watch was aborted", status: lastStatus, observedResponses });
+
+  /** Records a status; returns the previous one when it changed, or `false` when it did not. */
+  const change = (key: string, status: string): { previous?: string } | false => {
+    const previous = seen.get(key);
+    if (previous === status) return false;
+    seen.set(key, status);
+    return { previous };
+  };
+
+  for (;;) {
+    if (signal?.aborted) {
+      yield aborted();
+      return undefined;
+    }
+    let changed = false;
+    let throttled = false;
+    const outcome = await checkExecution(client, input, signal, notFound, observedResponses);
+    if (outcome.done && outcome.result.state === "ABORTED") {
+      yield aborted();
+      return undefined;
+    }
+
+    // Action runs and stage states of this execution. Either may be refused (permissions,
+    // throttling): the watch then goes on with what it has.
+    const read = async <T>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await f();
+      } catch (error) {
+        if (isAbort(error) || signal?.aborted) throw error;
+        const name = errorName(error);
+        observedResponses[`${what}: ${name}`] = (observedResponses[`${what}: ${name}`] ?? 0) + 1;
+        if (isThrottling(error)) throttled = true;
+        return undefined;
+      }
+    };
+    let runs: ActionExecutionDetail[] | undefined;
+    let stages: StageState[] | undefined;
+    try {
+      runs = await read("ListActionExecutions", () => listActionRuns(client, input, signal));
+      stages = (await read("GetPipelineState", () => client.send(new GetPipelineStateCommand({ name: pipelineName }), { abortSignal: signal })))?.stageStates;
+    } catch {
+      yield aborted();
+      return undefined;
+    }
+
+    const execution = outcome.done ? outcome.result.execution : outcome.execution;
+    if (execution?.status) {
+      const c = change("execution", execution.status);
+      if (c) {
+        changed = true;
+        lastStatus = execution.status;
+        yield { type: "execution", pipelineName, pipelineExecutionId, status: execution.status, previousStatus: c.previous, statusSummary: execution.statusSummary };
+      }
+    }
+    for (const run of [...(runs ?? [])].sort((a, b) => (a.startTime?.getTime?.() ?? 0) - (b.startTime?.getTime?.() ?? 0))) {
+      if (!run.stageName || !run.actionName || !run.status) continue;
+      const c = change(`action\u0000${run.actionExecutionId ?? `${run.stageName}\u0000${run.actionName}`}`, run.status);
+      if (!c) continue;
+      changed = true;
+      const result = run.output?.executionResult;
+      yield {
+        type: "action",
+        stageName: run.stageName,
+        actionName: run.actionName,
+        status: run.status,
+        previousStatus: c.previous,
+        actionExecutionId: run.actionExecutionId,
+        externalExecutionUrl: result?.externalExecutionUrl,
+        summary: result?.externalExecutionSummary,
+        errorDetails: result?.errorDetails,
+      };
+    }
+    const ours = new Set((runs ?? []).map((r) => r.actionExecutionId).filter(Boolean));
+    for (const stage of stages ?? []) {
+      const run = stage.latestExecution;
+      if (!stage.stageName || run?.pipelineExecutionId !== pipelineExecutionId) continue;
+      const c = change(`stage\u0000${stage.stageName}`, run.status);
+      if (c) {
+        changed = true;
+        yield { type: "stage", stageName: stage.stageName, status: run.status, previousStatus: c.previous };
+      }
+      for (const action of stage.actionStates ?? []) {
+        const latest = action.latestExecution;
+        if (!action.actionName || latest?.status !== "InProgress" || !latest.token) continue;
+        // An approval of an older run can linger in the state: it must be one of this execution's runs.
+        if (latest.actionExecutionId && ours.size > 0 && !ours.has(latest.actionExecutionId)) continue;
+        const key = `${stage.stageName}\u0000${action.actionName}\u0000${latest.token}`;
+        if (approvals.has(key)) continue;
+        approvals.add(key);
+        changed = true;
+        yield {
+          type: "approval",
+          pipelineName,
+          pipelineExecutionId,
+          stageName: stage.stageName,
+          actionName: action.actionName,
+          token: latest.token,
+          summary: latest.summary,
+          externalExecutionUrl: latest.externalExecutionUrl,
+        };
+      }
+    }
+
+    if (outcome.done) {
+      const result = outcome.result;
+      if (result.state === "FAILURE" && result.execution && !result.failure && result.status !== "Superseded") {
+        const failure = (runs && (await locateFailure(client, input, signal, runs).catch(() => undefined))) ?? failureFromState(stages, pipelineExecutionId);
+        if (failure) Object.assign(result, { failure, reason: failureReason(input, result.execution, failure) });
+      }
+      yield { type: "result", ...result, observedResponses };
+      return undefined;
+    }
+    if (outcome.notFound) notFound++;
+
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      yield {
+        type: "result",
+        state: "TIMEOUT",
+        status: lastStatus,
+        reason: `Pipeline "${pipelineName}" execution ${pipelineExecutionId} still ${lastStatus ?? "running"} after ${maxWait} s (maxWaitTime)`,
+        observedResponses,
+      };
+      return undefined;
+    }
+    if (changed) attempt = 1;
+    else attempt++;
+    if (throttled || outcome.throttled) attempt++;
+    if (!(await sleep(Math.min(backoffDelay(min, max, attempt) * 1000, remaining), signal))) {
+      yield aborted();
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,434 @@
+/**
+ * A stubber for tests, in the spirit of boto3's: queue the calls you expect, in order, with the
+ * response each one gets. The client's own serializer and deserializer still run: the stubber sits
+ * where the HTTP request would be sent and answers with an HTTP response built from the stub, so
+ * outputs come back exactly as the service's would (Dates, `$metadata`, typed exceptions).
+ * Retry, signing and the network are left out, so no region credentials or network are needed
+ * beyond a region.
+ */
+import type { Handler, HttpRequest, HttpResponse, MetadataBearer, MiddlewareStack } from "@smithy/types";
+import { operations, shapes } from "../generated/shapes.js";
+import { findProblems, suggest, type ValidateOptions } from "../validation/validate.js";
+
+/** Thrown (or rejected) when a call or a stub does not match what the test declared. */
+export class StubberError extends Error {
+  override readonly name = "StubberError";
+}
+
+/** Anything the stubber can take as a command: a command class, e.g. `GetPipelineCommand`. */
+export type CommandClass<I extends object = any, O extends MetadataBearer = any> = new (input: I) => {
+  readonly input: I;
+  readonly op: { readonly n: string };
+  resolveMiddleware(stack: any, config: any, options: any): Handler<I, O>;
+};
+
+/** A value that decides itself whether it matches, like vitest's `expect.any(String)` or {@link ANY}. */
+export interface Matcher {
+  asymmetricMatch(actual: unknown): boolean;
+}
+
+/** Matches any value, present or not (like boto3's `stub.ANY`). */
+export const ANY: any = {
+  asymmetricMatch: () => true,
+  toString: () => "ANY",
+  toJSON: () => "<ANY>",
+};
+
+type Stubbable<T> = T extends Date | Uint8Array
+  ? T
+  : T extends (infer U)[]
+    ? Stubbable<U>[]
+    : T extends object
+      ? { [K in keyof T]?: Stubbable<T[K]> }
+      : T;
+
+/** What `expect()` takes as the expected input: the input, where any value may be a matcher. */
+export type ExpectedInput<T> =
+  | Matcher
+  | (T extends Date | Uint8Array
+      ? T
+      : T extends (infer U)[]
+        ? ExpectedInput<U>[]
+        : T extends object
+          ? { [K in keyof T]: ExpectedInput<T[K]> }
+          : T);
+
+/** The stubbed output of an operation: any part of it (without `$metadata`). */
+export type StubOutput<O> = Stubbable<Omit<O, "$metadata">>;
+
+/** Details of a stubbed service error. */
+export interface StubErrorDetails {
+  /** The error message (default: `"Stubbed <name>"`). */
+  message?: string;
+  /** The HTTP status (default: the model's status for the error, else 400). */
+  statusCode?: number;
+  /** Other members of the error body. */
+  [member: string]: unknown;
+}
+
+export interface Expectation<O> {
+  /** The call succeeds with this output; it is checked against the model now. */
+  resolves(output?: StubOutput<O>): Stubber;
+  /**
+   * The call fails. With an error name (`"PipelineNotFoundException"`) or an error of a modeled
+   * class, the service's error response is deserialized, so the typed exception is thrown. Any
+   * other `Error` is thrown as it is, as if the request itself failed (e.g. a network error).
+   */
+  rejects(error: string | Error, details?: StubErrorDetails): Stubber;
+}
+
+/** One call the client made while stubbed. */
+export interface StubbedCall {
+  /** The command's name, e.g. `GetPipelineCommand`. */
+  command: string;
+  /** The input as given to the command. */
+  input: unknown;
+  /** The JSON body the serializer produced, parsed (undefined when the call failed before it). */
+  body?: unknown;
+}
+
+export interface StubberOptions {
+  /**
+   * Check each actual input against the model before answering, failing the call when the service
+   * would reject it (default true).
+   */
+  validateInputs?: boolean;
+  /**
+   * Also require stubbed outputs to have every required member and to meet lengths, ranges and
+   * patterns (default false: members must exist in the model and have the right types and enum values).
+   */
+  strictOutputs?: boolean;
+}
+
+export interface Stubber {
+  /** Queues the next expected call. Without `expectedInput`, any input matches. */
+  expect<I extends object, O extends MetadataBearer>(
+    command: CommandClass<I, O>,
+    expectedInput?: ExpectedInput<I>,
+  ): Expectation<O>;
+  /** Fails when an expected call was not made, or when a call failed the stubber (even if the code caught that). */
+  assertDone(): void;
+  /** Removes the stubber from the client: calls are sent for real again. */
+  restore(): void;
+  /** Forgets the queued calls, the calls made and the failures. */
+  reset(): void;
+  /** The calls made so far, in order. */
+  readonly calls: readonly StubbedCall[];
+  /** How many queued calls have not been made yet. */
+  readonly pending: number;
+}
+
+interface Queued {
+  op: string;
+  input?: unknown;
+  hasInput: boolean;
+  respond?: (request: HttpRequest, requestId: string) => HttpResponse;
+}
+
+const MIDDLEWARE = "stubberMiddleware";
+/** The validation plugin's middleware (codepipeline-client/validation). */
+const VALIDATION = "inputValidationMiddleware";
+/** Middleware the stubber leaves out of a stubbed call (signing sits relative to retry and goes with it). */
+const SKIPPED = ["retryMiddleware", "httpSigningMiddleware"];
+
+/** A client: `CodePipelineClient`, the aggregated `CodePipeline`, or anything with their middleware stack. */
+export interface StubbableClient {
+  readonly middlewareStack: MiddlewareStack<any, any>;
+}
+
+/**
+ * Stubs the calls of `client` until `restore()`.
+ *
+ * ```ts
+ * const stubber = createStubber(client);
+ * stubber.expect(GetPipelineCommand, { name: "app" }).resolves({ pipeline: { name: "app", version: 3 } });
+ * await client.send(new GetPipelineCommand({ name: "app" }));
+ * stubber.assertDone();
+ * ```
+ */
+export function createStubber(client: StubbableClient, options: StubberOptions = {}): Stubber {
+  const queue: Queued[] = [];
+  const calls: StubbedCall[] = [];
+  const failures: string[] = [];
+  const validateInputs = options.validateInputs !== false;
+  const outputChecks: ValidateOptions = { unknownMembers: true, required: !!options.strictOutputs, constraints: !!options.strictOutputs };
+
+  const fail = (message: string, record = true): never => {
+    if (record) failures.push(message);
+    throw new StubberError(message);
+  };
+
+  const middleware = (_next: unknown, context: any) => async (args: any) => {
+    const op: string = context?.operation?.n ?? String(context?.commandName ?? "").replace(/Command$/, "");
+    const input = args?.input ?? {};
+    const call: StubbedCall = { command: op + "Command", input };
+    calls.push(call);
+    const n = calls.length;
+    const next = queue[0];
+    const made = `${op}Command (call ${n}) with input ${show(input, operations[op]?.input)}`;
+    if (!next) fail(`Unexpected call: ${made}. No more calls were expected.`);
+    if (next!.op !== op)
+      fail(`Unexpected call: ${made}. Expected ${describe(next!)} instead (${queue.length} call${queue.length === 1 ? "" : "s"} still expected).`);
+    queue.shift();
+    const info = operations[op]!;
+    if (next!.hasInput) {
+      const diffs: string[] = [];
+      diff(next!.input, input, "", info.input, false, diffs);
+      if (diffs.length) fail(`Input of ${op}Command (call ${n}) does not match the expected input:\n${bullets(diffs)}`);
+    }
+    // Which middleware the client has; with the validation plugin on, its error is the one to see.
+    const own = client.middlewareStack.identify().map((entry) => entry.slice(0, entry.lastIndexOf(" - ")));
+    if (validateInputs && info.input && !own.includes(VALIDATION)) {
+      const problems = findProblems(info.input, input, "");
+      if (problems.length)
+        fail(`${op}Command (call ${n}) was called with an input the service would reject:\n${bullets(problems.map((p) => `${p.path || "input"}: ${p.message}`))}`);
+    }
+    if (!next!.respond) fail(`The expected call ${op}Command (call ${n}) has no response: finish expect() with .resolves() or .rejects().`);
+
+    // The client's own stack, without what already ran (up to this middleware) and what must not run here.
+    let stack = client.middlewareStack.clone();
+    if (args?.hasOwnMiddleware === true && args.middlewareStack) stack = stack.concat(args.middlewareStack);
+    for (const name of [...own.slice(0, own.indexOf(MIDDLEWARE) + 1), ...SKIPPED]) if (name !== "anonymous") stack.remove(name);
+    const transport = async ({ request }: { request: HttpRequest }) => {
+      try {
+        call.body = JSON.parse(String(request.body ?? "{}"));
+      } catch {
+        fail(`The serializer produced a body that is not JSON for ${op}Command (call ${n}).`);
+      }
+      return { response: next!.respond!(request, `stubbed-request-${n}`) };
+    };
+    try {
+      const result = await stack.resolve(transport as any, context)(args);
+      if (result?.output?.$metadata) Object.assign(result.output.$metadata, { attempts: 1, totalRetryDelay: 0 });
+      return result;
+    } catch (err: any) {
+      if (err && typeof err === "object" && err.name !== "StubberError" && err.$metadata && err.$metadata.attempts === undefined)
+        Object.assign(err.$metadata, { attempts: 1, totalRetryDelay: 0 });
+      throw err;
+    }
+  };
+
+  try {
+    client.middlewareStack.add(middleware as any, { step: "initialize", priority: "high", name: MIDDLEWARE, tags: ["STUBBER"] });
+  } catch {
+    fail("This client is already stubbed: call restore() on its stubber first.", false);
+  }
+
+  const stubber: Stubber = {
+    expect(command, expectedInput) {
+      const op = operationOf(command);
+      const info = operations[op];
+      if (!info) fail(`${String(op)} is not a CodePipeline operation.`, false);
+      const entry: Queued = { op, input: expectedInput, hasInput: expectedInput !== undefined };
+      if (entry.hasInput && info!.input) {
+        const problems = findProblems(info!.input, expectedInput, "", { unknownMembers: true, required: false, accept: isMatcher });
+        if (problems.length) fail(`The expected input of ${op}Command does not match the model:\n${bullets(problems.map((p) => `${p.path || "input"}: ${p.message}`))}`, false);
+      }
+      queue.push(entry);
+      return {
+        resolves(output) {
+          entry.respond = stubOutput(op, output, outputChecks);
+          return stubber;
+        },
+        rejects(error, details) {
+          entry.respond = stubError(op, error, details);
+          return stubber;
+        },
+      };
+    },
+    assertDone() {
+      if (failures.length) fail(`The stubber failed ${failures.length === 1 ? "a call" : `${failures.length} calls`}:\n${bullets(failures)}`, false);
+      if (queue.length)
+        fail(`${queue.length} expected call${queue.length === 1 ? " was" : "s were"} not made:\n${bullets(queue.map(describe))}`, false);
+    },
+    restore() {
+      client.middlewareStack.remove(MIDDLEWARE);
+    },
+    reset() {
+      queue.length = 0;
+      calls.length = 0;
+      failures.length = 0;
+    },
+    get calls() {
+      return calls;
+    },
+    get pending() {
+      return queue.length;
+    },
+  };
+  return stubber;
+}
+
+/** The operation name of a command class (or instance, or a name). */
+function operationOf(command: unknown): string {
+  if (typeof command === "string") return command.replace(/Command$/, "");
+  const op = (command as { op?: { n?: string } })?.op ?? (typeof command === "function" ? new (command as any)({})?.op : undefined);
+  if (typeof op?.n !== "string") throw new StubberError(`expect() takes a command class such as GetPipelineCommand, got ${typeof command}`);
+  return op.n;
+}
+
+const describe = (q: Queued): string =>
+  `${q.op}Command${q.hasInput ? ` with input ${show(q.input, operations[q.op]?.input)}` : " (any input)"}${q.respond ? "" : " (no response given)"}`;
+
+const bullets = (items: string[]): string => {
+  const shown = items.slice(0, 25).map((s) => `  - ${s.replace(/\n/g, "\n    ")}`);
+  if (items.length > shown.length) shown.push(`  … and ${items.length - shown.length} more`);
+  return shown.join("\n");
+};
+
+const isMatcher = (v: unknown): v is Matcher =>
+  typeof v === "object" && v !== null && typeof (v as Matcher).asymmetricMatch === "function";
+
+const matcherText = (m: Matcher): string => {
+  const t = (m as { toAsymmetricMatcher?: () => string }).toAsymmetricMatcher;
+  return typeof t === "function" ? t.call(m) : String(m);
+};
+
+/** Secrets the model does not mark sensitive: never shown in messages either. */
+const secretShape = (name: string): boolean => shapes[name]?.x === 1 || name === "WebhookAuthConfigurationSecretToken";
+/** Action configuration keys whose values are secrets (such as an `OAuthToken`). */
+const SECRET_KEY = /token|secret|password|credential/i;
+
+/** The shape a member, item or map value of `shape` has, when known, and whether its value is secret. */
+function childShape(shape: string | undefined, key: string | number): { t?: string; x: boolean } {
+  const s = shape ? shapes[shape] : undefined;
+  if (!s) return { x: false };
+  if (s.k === "structure") {
+    const m = s.m[key];
+    return m ? { t: m.t, x: m.x === 1 || secretShape(m.t) } : { x: false };
+  }
+  if (s.k === "list") return { t: s.m, x: secretShape(s.m) };
+  if (s.k === "map") return { t: s.m, x: secretShape(s.m) || (typeof key === "string" && SECRET_KEY.test(key)) };
+  return { x: false };
+}
+
+const HIDDEN = "(sensitive value)";
+
+/** A short, readable rendering of a value for messages; sensitive values along `shape` are hidden. */
+function show(v: unknown, shape?: string, hidden = false, depth = 0): string {
+  if (hidden || (shape && secretShape(shape))) return v === undefined ? "undefined" : HIDDEN;
+  if (v === undefined) return "undefined";
+  if (isMatcher(v)) return matcherText(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? "Invalid Date" : v.toISOString();
+  if (typeof v === "string") return JSON.stringify(v.length > 80 ? v.slice(0, 80) + "…" : v);
+  if (typeof v !== "object" || v === null) return String(v);
+  if (depth >= 3) return Array.isArray(v) ? "[…]" : "{…}";
+  let out: string;
+  if (Array.isArray(v)) out = `[${v.map((x, i) => show(x, childShape(shape, i).t, childShape(shape, i).x, depth + 1)).join(", ")}]`;
+  else {
+    const parts = Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .map(([k, x]) => {
+        const c = childShape(shape, k);
+        return `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${show(x, c.t, c.x, depth + 1)}`;
+      });
+    out = `{ ${parts.join(", ")} }`.replace("{  }", "{}");
+  }
+  return out.length > 300 ? out.slice(0, 300) + "…" : out;
+}
+
+const plain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
+
+/** The differences between the expected and the actual value, one line each, with paths. */
+function diff(exp: unknown, act: unknown, path: string, shape: string | undefined, hidden: boolean, out: string[]): void {
+  const at = path || "input";
+  if (isMatcher(exp)) {
+    if (!exp.asymmetricMatch(act)) out.push(`${at}: expected ${matcherText(exp)}, got ${show(act, shape, hidden)}`);
+    return;
+  }
+  if (exp === act || (exp == null && act == null)) return;
+  const mismatch = (): void => void out.push(`${at}: expected ${show(exp, shape, hidden)}, got ${show(act, shape, hidden)}`);
+  if (exp instanceof Date || act instanceof Date) {
+    if (!(exp instanceof Date && act instanceof Date && exp.getTime() === act.getTime())) mismatch();
+    return;
+  }
+  if (Array.isArray(exp)) {
+    if (!Array.isArray(act)) return mismatch();
+    for (let i = 0; i < Math.max(exp.length, act.length); i++) {
+      const c = childShape(shape, i);
+      const h = hidden || c.x;
+      if (i >= act.length) out.push(`${path}[${i}]: missing item, expected ${show(exp[i], c.t, h)}`);
+      else if (i >= exp.length) out.push(`${path}[${i}]: unexpected item ${show(act[i], c.t, h)}`);
+      else diff(exp[i], act[i], `${path}[${i}]`, c.t, h, out);
+    }
+    return;
+  }
+  if (plain(exp)) {
+    if (!plain(act)) return mismatch();
+    const keys = new Set([...Object.keys(exp), ...Object.keys(act)]);
+    for (const k of keys) {
+      const [e, a] = [exp[k], act[k]];
+      if (e === undefined && a === undefined) continue;
+      const c = childShape(shape, k);
+      const h = hidden || c.x;
+      const p = /^[A-Za-z_$][\w$]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`;
+      if (a == null && e != null && !isMatcher(e)) out.push(`${p}: missing, expected ${show(e, c.t, h)}`);
+      else if (e == null && a != null) out.push(`${p}: not expected, got ${show(a, c.t, h)}`);
+      else diff(e, a, p, c.t, h, out);
+    }
+    return;
+  }
+  if (!(typeof exp === "number" && typeof act === "number" && Number.isNaN(exp) && Number.isNaN(act))) mismatch();
+}
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+function response(statusCode: number, body: unknown, requestId: string): HttpResponse {
+  const text = JSON.stringify(body, function (this: Record<string, unknown>, key, value) {
+    const raw = this[key];
+    return raw instanceof Date ? raw.getTime() / 1000 : value;
+  });
+  return {
+    statusCode,
+    headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId, "content-length": String(encoder.encode(text).length) },
+    body: encoder.encode(text),
+  } as HttpResponse;
+}
+
+/** The responder of `.resolves(output)`, after checking the output against the model. */
+function stubOutput(op: string, output: unknown, checks: ValidateOptions): Queued["respond"] {
+  const info = operations[op]!;
+  const body = plain(output) ? { ...output } : output;
+  if (plain(body)) delete body.$metadata;
+  if (!info.output) {
+    if (body !== undefined && !(plain(body) && Object.keys(body).length === 0))
+      throw new StubberError(`${op} returns no output, so .resolves() takes nothing, got ${show(body)}.`);
+  } else if (body !== undefined) {
+    const problems = findProblems(info.output, body, "", checks);
+    if (problems.length)
+      throw new StubberError(`The stubbed output of ${op}Command does not match the model:\n${bullets(problems.map((p) => `${p.path || "output"}: ${p.message}`))}`);
+  }
+  return (_request, requestId) => response(200, body ?? {}, requestId);
+}
+
+/** The responder of `.rejects(error)`, after checking the error against the operation's model. */
+function stubError(op: string, error: string | Error, details: StubErrorDetails = {}): Queued["respond"] {
+  if (error instanceof Error && !(shapes[error.name]?.k === "structure" && (shapes[error.name] as { error?: string }).error)) {
+    return () => {
+      throw error;
+    };
+  }
+  const name = typeof error === "string" ? error : error.name;
+  if (typeof name !== "string" || !name) throw new StubberError(`.rejects() takes an error name or an Error, got ${show(error)}.`);
+  const declared = operations[op]!.errors;
+  const shape = shapes[name];
+  const modeled = shape?.k === "structure" && shape.error !== undefined;
+  if (modeled && !declared.includes(name))
+    throw new StubberError(`${op} cannot fail with ${name}: the model gives it ${declared.join(", ")}.`);
+  if (!modeled) {
+    const near = suggest(name, declared);
+    if (near) throw new StubberError(`${name} is not an error of the CodePipeline model; did you mean ${near}?`);
+  }
+  const { message: givenMessage, statusCode, ...members } = details;
+  const fromError = error instanceof Error ? { ...error } : {};
+  for (const k of ["name", "$fault", "$metadata", "$retryable", "$response", "message", "stack"]) delete (fromError as Record<string, unknown>)[k];
+  const extra = { ...fromError, ...members };
+  const message = givenMessage ?? (error instanceof Error && error.message ? error.message : `Stubbed ${name}`);
+  if (modeled && Object.keys(extra).length) {
+    const problems = findProblems(name, { message, ...extra }, "", { unknownMembers: true, required: false });
+    if (problems.length) throw new StubberError(`The stubbed ${name} does not match the model:\n${bullets(problems.map((p) => `${p.path || "error"}: ${p.message}`))}`);
+  }
+  const status = statusCode ?? (modeled ? ((shape as { status?: number }).status ?? (shape.error === "server" ? 500 : 400)) : 400);
+  return (_request, requestId) => response(status, { __type: name, message, ...extra }, requestId);
+}

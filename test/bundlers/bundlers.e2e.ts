@@ -1,0 +1,238 @@
+// Bundler matrix: esbuild, rollup, webpack and vite each bundle a browser app
+// that imports the client and one command from the packed tarball. Each output
+// must hold no Node built-in and no other operation, and must run with only
+// browser globals (a fake fetch answers). Node ESM and CommonJS consumers of the
+// same tarball call a local server. Run with `npm run test:bundlers` after a build.
+import { execFile, execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { builtinModules } from "node:module";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { promisify } from "node:util";
+import vm from "node:vm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(__dirname, "../..");
+const WORK = path.join(ROOT, "test-output", "bundlers");
+const ENTRY = path.join(WORK, "entry.js");
+const OUT = path.join(WORK, "out");
+
+/** Operation names other than ListPipelines, from the generated commands. */
+const OTHER_OPS = readdirSync(path.join(ROOT, "commands"))
+  .map((f) => /^(\w+)Command\.ts$/.exec(f)?.[1])
+  .filter((op): op is string => !!op && op !== "ListPipelines");
+
+const builtins = builtinModules.filter((m) => !m.startsWith("_")).map((m) => m.replace(/[/]/g, "\\/"));
+const NODE_BUILTIN = new RegExp(
+  `(?:require\\s*\\(\\s*|from\\s*|import\\s*\\(\\s*|import\\s*)["'\`](?:node:[\\w/]+|(?:${builtins.join("|")}))["'\`]|["'\`]node:[a-z_/]+["'\`]|__vite-browser-external`,
+);
+
+/** What is wrong with a browser bundle of client + ListPipelinesCommand (empty when nothing). */
+function problems(code: string): string[] {
+  const found: string[] = [];
+  const builtin = NODE_BUILTIN.exec(code);
+  if (builtin) found.push(`Node built-in: ${builtin[0]}`);
+  for (const op of OTHER_OPS)
+    if (new RegExp(`["'\`]${op}["'\`]|CodePipeline_20150709\\.${op}\\b`).test(code)) found.push(`other operation: ${op}`);
+  if (!/["'`]ListPipelines["'`]/.test(code)) found.push("ListPipelines is missing");
+  return found;
+}
+
+interface SeenRequest {
+  url: string;
+  method: string;
+  target: string | null;
+  authorization: string | null;
+  body: string;
+}
+
+/** Runs a bundle in a context that has browser globals only (no process, require, Buffer) and calls it. */
+async function runInBrowserGlobals(code: string) {
+  const seen: SeenRequest[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = new Request(input, init);
+    seen.push({
+      url: req.url,
+      method: req.method,
+      target: req.headers.get("x-amz-target"),
+      authorization: req.headers.get("authorization"),
+      body: await req.text(),
+    });
+    const body = JSON.stringify({ pipelines: [{ name: "bundled", version: 3, created: 1700000000.5, updated: 1700003600 }], nextToken: "t2" });
+    return new Response(body, { status: 200, headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "bundle-req-1" } });
+  };
+  const g = globalThis as Record<string, unknown>;
+  const sandbox: Record<string, unknown> = { fetch, navigator: { userAgent: "bundle-test/1.0" }, console };
+  for (const k of [
+    "Request", "Response", "Headers", "AbortController", "AbortSignal", "TextEncoder", "TextDecoder", "URL", "URLSearchParams",
+    "ReadableStream", "Blob", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask", "crypto",
+    "atob", "btoa", "structuredClone", "Event", "EventTarget", "DOMException",
+  ])
+    sandbox[k] = g[k];
+  const context = vm.createContext(sandbox);
+  vm.runInContext("globalThis.self = globalThis; globalThis.window = globalThis;", context);
+  vm.runInContext(code, context, { filename: "bundle.js" });
+  const run = context.runBundleTest as (endpoint: string) => Promise<any>;
+  expect(typeof run).toBe("function");
+  const out = await run("https://codepipeline.example.test");
+  return { out, seen };
+}
+
+async function checkBundle(code: string) {
+  expect(problems(code)).toEqual([]);
+  const { out, seen } = await runInBrowserGlobals(code);
+  expect(seen).toHaveLength(1);
+  expect(seen[0]).toMatchObject({
+    url: "https://codepipeline.example.test/",
+    method: "POST",
+    target: "CodePipeline_20150709.ListPipelines",
+  });
+  expect(seen[0].authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDBUNDLETEST\/\d{8}\/us-east-1\/codepipeline\/aws4_request, SignedHeaders=\S+, Signature=[0-9a-f]{64}$/);
+  expect(JSON.parse(seen[0].body)).toEqual({ maxResults: 5 });
+  expect(out.nextToken).toBe("t2");
+  expect(out.$metadata).toMatchObject({ httpStatusCode: 200, requestId: "bundle-req-1" });
+  const created = out.pipelines[0].created;
+  expect(Object.prototype.toString.call(created)).toBe("[object Date]");
+  expect(created.toISOString()).toBe("2023-11-14T22:13:20.500Z");
+}
+
+beforeAll(() => {
+  if (!existsSync(path.join(ROOT, "dist/browser/index.js")) || !existsSync(path.join(ROOT, "dist/node/index.cjs")))
+    throw new Error("dist/ is missing: run `npm run build` before `npm run test:bundlers`");
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(path.join(WORK, "node_modules"), { recursive: true });
+  mkdirSync(OUT, { recursive: true });
+  // The packed tarball, unpacked where a consumer's install would put it. Its
+  // dependencies resolve from the repository's node_modules further up.
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--pack-destination", WORK], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+  )[0];
+  const pkgDir = path.join(WORK, "node_modules", "codepipeline-client");
+  mkdirSync(pkgDir);
+  execFileSync("tar", ["-xzf", path.join(WORK, packed.filename), "-C", pkgDir, "--strip-components=1"]);
+  expect(existsSync(path.join(pkgDir, "package.json"))).toBe(true);
+  expect(existsSync(path.join(pkgDir, "src"))).toBe(false); // only dist/ ships
+  cpSync(path.join(__dirname, "fixtures"), WORK, { recursive: true });
+  writeFileSync(path.join(WORK, "package.json"), JSON.stringify({ name: "bundler-consumer", private: true, type: "module" }));
+});
+
+describe("browser bundles of client + ListPipelinesCommand", () => {
+  it("esbuild", async () => {
+    const esbuild = await import("esbuild");
+    const r = await esbuild.build({ entryPoints: [ENTRY], bundle: true, minify: true, format: "iife", platform: "browser", write: false, logLevel: "silent" });
+    expect(r.errors).toEqual([]);
+    await checkBundle(r.outputFiles[0].text);
+  });
+
+  it("rollup + node-resolve + commonjs + terser", async () => {
+    const { rollup } = await import("rollup");
+    const { nodeResolve } = await import("@rollup/plugin-node-resolve");
+    const commonjs = (await import("@rollup/plugin-commonjs")).default;
+    const terser = (await import("@rollup/plugin-terser")).default;
+    const warnings: string[] = [];
+    const bundle = await rollup({
+      input: ENTRY,
+      plugins: [nodeResolve({ browser: true }), commonjs(), terser()],
+      onwarn: (w) => void warnings.push(`${w.code}: ${w.message}`),
+    });
+    const { output } = await bundle.generate({ format: "iife" });
+    await bundle.close();
+    expect(warnings.filter((w) => /UNRESOLVED_IMPORT|MISSING_NODE_BUILTINS|MISSING_GLOBAL_NAME/.test(w))).toEqual([]);
+    await checkBundle(output[0].code);
+  });
+
+  it("webpack 5 (production, target web)", async () => {
+    const webpack = (await import("webpack")).default;
+    const compiler = webpack({
+      mode: "production",
+      target: "web",
+      context: WORK,
+      entry: ENTRY,
+      // The adaptive retry strategy is a lazy chunk; a fixed public path lets the
+      // main file run without document.currentScript.
+      output: { path: OUT, filename: "webpack.js", chunkFilename: "webpack-[name].js", publicPath: "/" },
+      devtool: false,
+      performance: { hints: false },
+      infrastructureLogging: { level: "none" },
+    });
+    const stats = await new Promise<import("webpack").Stats>((resolve, reject) =>
+      compiler.run((err, s) => (err ? reject(err) : s!.hasErrors() ? reject(new Error(s!.toString("errors-only"))) : resolve(s!))),
+    );
+    await new Promise((r) => compiler.close(r));
+    expect(stats.hasErrors()).toBe(false);
+    const lazy = readdirSync(OUT).filter((f) => f.startsWith("webpack-") && f.endsWith(".js"));
+    for (const f of lazy) expect(problems(readFileSync(path.join(OUT, f), "utf8")).filter((p) => !p.includes("ListPipelines"))).toEqual([]);
+    await checkBundle(readFileSync(path.join(OUT, "webpack.js"), "utf8"));
+  });
+
+  it("vite 7 (library build, iife)", async () => {
+    const { build } = await import("vite");
+    const result = await build({
+      configFile: false,
+      root: WORK,
+      logLevel: "silent",
+      build: {
+        write: false,
+        minify: true,
+        emptyOutDir: false,
+        lib: { entry: ENTRY, formats: ["iife"], name: "bundleTest", fileName: () => "vite.js" },
+      },
+    });
+    const outputs = (Array.isArray(result) ? result : [result]) as Array<{ output: Array<{ type: string; code?: string }> }>;
+    const chunks = outputs.flatMap((o) => o.output).filter((c) => c.type === "chunk");
+    expect(chunks).toHaveLength(1);
+    await checkBundle(chunks[0].code!);
+  });
+
+  it("the checks catch a Node build and a second command", async () => {
+    const esbuild = await import("esbuild");
+    const nodeBuild = await esbuild.build({
+      stdin: { contents: `export * from "./node_modules/codepipeline-client/dist/node/index.js";`, resolveDir: WORK, loader: "js" },
+      bundle: true, minify: true, format: "esm", platform: "node", write: false, logLevel: "silent", packages: "external",
+    });
+    expect(problems(nodeBuild.outputFiles[0].text).filter((p) => p.startsWith("Node built-in"))).toHaveLength(1);
+    const twoCommands = await esbuild.build({
+      stdin: {
+        contents: `${readFileSync(ENTRY, "utf8")}\nimport { GetPipelineCommand } from "codepipeline-client";\nglobalThis.get = () => new GetPipelineCommand({ name: "x" });\n`,
+        resolveDir: WORK,
+        loader: "js",
+      },
+      bundle: true, minify: true, format: "iife", platform: "browser", write: false, logLevel: "silent",
+    });
+    expect(problems(twoCommands.outputFiles[0].text)).toEqual(["other operation: GetPipeline"]);
+  });
+});
+
+describe("Node consumers of the packed tarball", () => {
+  let server: http.Server;
+  let endpoint = "";
+  const targets: string[] = [];
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      targets.push(String(req.headers["x-amz-target"]));
+      req.resume().on("end", () => {
+        const body = JSON.stringify({ pipelines: [{ name: "from-node", version: 1, created: 1700000000, updated: 1700000000 }] });
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "node-req" }).end(body);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  for (const [kind, file] of [["esm", "consumer.mjs"], ["cjs", "consumer.cjs"]] as const) {
+    it(`${kind} import works and sends a signed ListPipelines`, async () => {
+      const before = targets.length;
+      const { stdout } = await promisify(execFile)(process.execPath, [path.join(WORK, file), endpoint], { cwd: WORK, timeout: 30_000 });
+      expect(JSON.parse(stdout)).toEqual({
+        kind,
+        names: ["from-node"],
+        createdIsDate: true,
+        created: "2023-11-14T22:13:20.000Z",
+        exceptionBase: "function",
+      });
+      expect(targets.slice(before)).toEqual(["CodePipeline_20150709.ListPipelines"]);
+    });
+  }
+});
