@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // Tests never reach the EC2 instance metadata service (region and credential lookups in Node).
+    env: { AWS_EC2_METADATA_DISABLED: "true" },
   },
 });

@@ -8,7 +8,7 @@ import { ConcurrentModificationException, ValidationException } from "../models/
 export interface DeleteCustomActionTypeCommandInput extends DeleteCustomActionTypeInput {}
 export interface DeleteCustomActionTypeCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "DeleteCustomActionType", e: [ConcurrentModificationException, ValidationException] };
+const op: OperationSpec = { n: "DeleteCustomActionType", e: [ConcurrentModificationException, ValidationException], u: 1 };
 
 /**
  * Sends the `DeleteCustomActionType` operation.

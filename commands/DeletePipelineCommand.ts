@@ -8,7 +8,7 @@ import { ConcurrentModificationException, ValidationException } from "../models/
 export interface DeletePipelineCommandInput extends DeletePipelineInput {}
 export interface DeletePipelineCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "DeletePipeline", e: [ConcurrentModificationException, ValidationException] };
+const op: OperationSpec = { n: "DeletePipeline", e: [ConcurrentModificationException, ValidationException], u: 1 };
 
 /**
  * Sends the `DeletePipeline` operation.

@@ -8,7 +8,7 @@ import { PipelineNotFoundException, StageNotFoundException, ValidationException 
 export interface DisableStageTransitionCommandInput extends DisableStageTransitionInput {}
 export interface DisableStageTransitionCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "DisableStageTransition", e: [PipelineNotFoundException, StageNotFoundException, ValidationException] };
+const op: OperationSpec = { n: "DisableStageTransition", e: [PipelineNotFoundException, StageNotFoundException, ValidationException], u: 1 };
 
 /**
  * Sends the `DisableStageTransition` operation.

@@ -8,7 +8,7 @@ import { PipelineNotFoundException, StageNotFoundException, ValidationException 
 export interface EnableStageTransitionCommandInput extends EnableStageTransitionInput {}
 export interface EnableStageTransitionCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "EnableStageTransition", e: [PipelineNotFoundException, StageNotFoundException, ValidationException] };
+const op: OperationSpec = { n: "EnableStageTransition", e: [PipelineNotFoundException, StageNotFoundException, ValidationException], u: 1 };
 
 /**
  * Sends the `EnableStageTransition` operation.

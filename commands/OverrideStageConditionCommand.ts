@@ -27,6 +27,7 @@ const op: OperationSpec = {
     StageNotFoundException,
     ValidationException,
   ],
+  u: 1,
 };
 
 /**

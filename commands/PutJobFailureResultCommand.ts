@@ -8,7 +8,7 @@ import { InvalidJobStateException, JobNotFoundException, ValidationException } f
 export interface PutJobFailureResultCommandInput extends PutJobFailureResultInput {}
 export interface PutJobFailureResultCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "PutJobFailureResult", e: [InvalidJobStateException, JobNotFoundException, ValidationException] };
+const op: OperationSpec = { n: "PutJobFailureResult", e: [InvalidJobStateException, JobNotFoundException, ValidationException], u: 1 };
 
 /**
  * Sends the `PutJobFailureResult` operation.

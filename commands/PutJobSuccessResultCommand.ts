@@ -17,6 +17,7 @@ const op: OperationSpec = {
   n: "PutJobSuccessResult",
   e: [InvalidJobStateException, JobNotFoundException, OutputVariablesSizeExceededException, ValidationException],
   i: { currentRevision: { created: 1 } },
+  u: 1,
 };
 
 /**

@@ -16,6 +16,7 @@ export interface PutThirdPartyJobFailureResultCommandOutput extends MetadataBear
 const op: OperationSpec = {
   n: "PutThirdPartyJobFailureResult",
   e: [InvalidClientTokenException, InvalidJobStateException, JobNotFoundException, ValidationException],
+  u: 1,
 };
 
 /**

@@ -17,6 +17,7 @@ const op: OperationSpec = {
   n: "PutThirdPartyJobSuccessResult",
   e: [InvalidClientTokenException, InvalidJobStateException, JobNotFoundException, ValidationException],
   i: { currentRevision: { created: 1 } },
+  u: 1,
 };
 
 /**

@@ -8,7 +8,7 @@ import { ActionTypeNotFoundException, RequestFailedException, ValidationExceptio
 export interface UpdateActionTypeCommandInput extends UpdateActionTypeInput {}
 export interface UpdateActionTypeCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "UpdateActionType", e: [ActionTypeNotFoundException, RequestFailedException, ValidationException] };
+const op: OperationSpec = { n: "UpdateActionType", e: [ActionTypeNotFoundException, RequestFailedException, ValidationException], u: 1 };
 
 /**
  * Sends the `UpdateActionType` operation.

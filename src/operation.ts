@@ -27,4 +27,6 @@ export interface OperationSpec {
   readonly o?: ShapeHints;
   /** Name of the input member that carries the idempotency token, when there is one. */
   readonly t?: string;
+  /** Set when the operation returns nothing (smithy.api#Unit): any response body is ignored. */
+  readonly u?: 1;
 }

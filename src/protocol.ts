@@ -45,25 +45,50 @@ const snippet = (text: string): string => {
   return flat.length > SNIPPET ? flat.slice(0, SNIPPET) + "…" : flat;
 };
 
-/** Parses a success body into the operation's output, turning timestamps into Dates. */
+/** JSON.parse reviver: drops null members of objects (absent, as the types say); null list elements stay. */
+function dropNull(this: unknown, _key: string, value: unknown): unknown {
+  return value === null && !Array.isArray(this) ? undefined : value;
+}
+
+/**
+ * Parses a success body into the operation's output, turning timestamps into Dates.
+ * Members the service sent as `null` are left out. An operation that returns nothing
+ * (`op.u`) resolves to `{ $metadata }` whatever the (valid JSON) body holds.
+ */
 export function parseOutput(bytes: Uint8Array, response: HttpResponse, op: OperationSpec, $metadata: ResponseMetadata): any {
   const text = decoder.decode(bytes);
   let data: any = {};
   if (text.trim()) {
     try {
-      data = JSON.parse(text);
+      data = text.includes("null") ? JSON.parse(text, dropNull) : JSON.parse(text);
     } catch (e) {
       throw deserializationError(`could not parse the ${op.n} response body as JSON`, text, response, $metadata, e);
     }
     if (typeof data !== "object" || data === null || Array.isArray(data))
       throw deserializationError(`the ${op.n} response body is not a JSON object`, text, response, $metadata);
   }
+  if (op.u) return { $metadata };
   if (op.o) data = readHints(data, op.o);
   data.$metadata = $metadata;
   return data;
 }
 
+/** Credential members (a job's artifactCredentials) whose values must not reach an error message, even from a cut-off body. */
+const CREDENTIAL_MEMBERS = /("(?:artifactCredentials|accessKeyId|secretAccessKey|sessionToken)"\s*:\s*)(\{[^}]*\}?|"(?:[^"\\]|\\.)*"?)/g;
+
 function deserializationError(what: string, text: string, response: HttpResponse, $metadata: ResponseMetadata, cause?: unknown) {
+  const masked = text.replace(CREDENTIAL_MEMBERS, `$1"${SENSITIVE}"`);
+  if (masked !== text) {
+    // JSON.parse messages quote the text around the fault: take them from the masked text instead
+    text = masked;
+    if (cause !== undefined)
+      try {
+        JSON.parse(masked);
+        cause = undefined;
+      } catch (e) {
+        cause = e;
+      }
+  }
   const err = new DeserializationError(
     `Invalid response (HTTP ${response.statusCode}${$metadata.requestId ? `, request id ${$metadata.requestId}` : ""}): ${what}. Body starts with: ${JSON.stringify(snippet(text))}`,
     { $metadata, cause },

@@ -2,7 +2,7 @@ import type { Endpoint, EndpointV2, Logger, RetryStrategyV2 } from "@smithy/type
 import type { SignatureV4 } from "@smithy/signature-v4";
 import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
 import { runtime } from "./runtime.js";
-import type { EnvDefaults, EnvKey } from "./runtime/types.js";
+import type { EnvDefaults } from "./runtime/types.js";
 import { memoizeCredentials } from "./credentials.js";
 import { ConfigurationError } from "./errors.js";
 import { normalizeRegion, resolveEndpoint } from "./endpoints.js";
@@ -35,18 +35,8 @@ const memo = <T>(f: () => Promise<T>): (() => Promise<T>) => {
  */
 export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   const logger = input.logger ?? NO_LOGGER;
-  // Settings the config gives are never looked up in the environment or the profile.
-  const given: Record<EnvKey, unknown> = {
-    region: input.region,
-    endpointUrl: input.endpoint ?? (input.ignoreConfiguredEndpointUrls || undefined),
-    useFipsEndpoint: input.useFipsEndpoint,
-    useDualstackEndpoint: input.useDualstackEndpoint,
-    maxAttempts: input.maxAttempts,
-    retryMode: input.retryMode,
-    userAgentAppId: input.userAgentAppId,
-  };
-  const skip = (Object.keys(given) as EnvKey[]).filter((k) => given[k] !== undefined);
-  const env = memo(() => runtime.loadDefaults(input.profile, logger, skip));
+  // Node looks up what the config leaves open in the environment and the profile.
+  const env = memo(() => runtime.loadDefaults(input, logger));
   const fromEnv = <K extends keyof EnvDefaults>(key: K, given: unknown, fallback: NonNullable<EnvDefaults[K]>) =>
     given !== undefined ? toProvider(given as any) : async () => (await env())[key] ?? fallback;
   if (input.region === "") throw new ConfigurationError(regionMissing);
@@ -106,7 +96,8 @@ function lazyHandler(options: Record<string, unknown>): HttpHandler {
 }
 
 async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaults>): Promise<Settings> {
-  const [rawRegion, useFips, useDualstack, maxAttempts, retryMode, defaults, Signer] = await Promise.all([
+  // region() is the real region, and useFipsEndpoint() is on for a FIPS pseudo-region
+  const [region, UseFIPS, useDualstack, maxAttempts, retryMode, defaults, Signer] = await Promise.all([
     config.region(),
     config.useFipsEndpoint(),
     config.useDualstackEndpoint(),
@@ -115,8 +106,6 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     env(),
     runtime.loadSigner(),
   ]);
-  const { region, useFips: fipsFromRegion } = normalizeRegion(rawRegion);
-  const UseFIPS = useFips || fipsFromRegion;
   const custom = config.endpoint !== undefined ? await toProvider(config.endpoint)() : defaults.endpointUrl;
   const Endpoint = custom === undefined ? undefined : endpointToString(custom);
   const params = { Region: region, UseFIPS, UseDualStack: useDualstack, Endpoint };

@@ -1,6 +1,6 @@
 // Bytes per module in the browser bundle of client + ListPipelinesCommand
 // (esbuild metafile, bundled from src/ with the browser runtime), as Markdown.
-//   node scripts/bench/breakdown.mjs [--all]   (--all lists every module, not the top 40)
+//   node scripts/bench/breakdown.mjs [--all | --top N]   (default: the top 40 modules)
 import { breakdown } from "./bundles.mjs";
 
 const { bytes, gzip, modules, groups } = await breakdown();
@@ -12,7 +12,8 @@ lines.push(`Client + ListPipelinesCommand from src/: ${bytes.toLocaleString("en-
 lines.push("| Package | Minified bytes | Share | Gzipped (estimate) |", "| --- | ---: | ---: | ---: |");
 for (const [g, b] of groups) lines.push(`| ${g} | ${b.toLocaleString("en-US")} | ${pct(b)} | ${gz(b)} |`);
 lines.push("", "| Module | Minified bytes | Share |", "| --- | ---: | ---: |");
-const shown = process.argv.includes("--all") ? modules : modules.slice(0, 40);
+const top = process.argv.indexOf("--top");
+const shown = process.argv.includes("--all") ? modules : modules.slice(0, top > 0 ? Number(process.argv[top + 1]) : 40);
 for (const m of shown) lines.push(`| \`${m.file}\` | ${m.bytes.toLocaleString("en-US")} | ${pct(m.bytes)} |`);
 if (shown.length < modules.length) lines.push(`| ${modules.length - shown.length} smaller modules | ${modules.slice(shown.length).reduce((a, m) => a + m.bytes, 0).toLocaleString("en-US")} | |`);
 console.log(lines.join("\n"));

@@ -31,7 +31,7 @@ function describe(ctx, op) {
       n: op.name,
       e: errors.map(code), // the error classes, referenced by name
       ...(ctx.isUnit(input) ? {} : optional("i", ctx.hints(input))),
-      ...(ctx.isUnit(output) ? {} : optional("o", ctx.hints(output))),
+      ...(ctx.isUnit(output) ? { u: 1 } : optional("o", ctx.hints(output))),
       ...optional("t", ctx.idempotencyMember(op)),
     },
     paginated: ctx.paginated(op),

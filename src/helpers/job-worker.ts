@@ -83,8 +83,11 @@ interface Backend<Item> {
   kind: string;
   thirdParty: boolean;
   poll(max: number, signal: AbortSignal): Promise<Item[]>;
-  /** Fetches, acknowledges and wraps a polled job; undefined when another worker has it. */
-  claim(item: Item, signal: AbortSignal): Promise<Claimed | undefined>;
+  /**
+   * Fetches, acknowledges and wraps a polled job; undefined when another worker has it.
+   * Not cancelled by a stop: an acknowledged job must be reported, and stopping waits for it.
+   */
+  claim(item: Item): Promise<Claimed | undefined>;
   idOf(item: Item): string;
 }
 
@@ -143,9 +146,8 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
   async function handle(item: Item): Promise<void> {
     let claimed: Claimed | undefined;
     try {
-      claimed = await backend.claim(item, stopController.signal);
+      claimed = await backend.claim(item);
     } catch (error) {
-      if (isAbort(error)) return;
       if (TAKEN.includes(errorName(error))) log?.debug?.(`${backend.kind} worker: job ${backend.idOf(item)} was taken by another worker`);
       else onError(error, { id: backend.idOf(item) });
       return;
@@ -163,12 +165,17 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
         onError(error, job);
       }
     };
+    const stoppedMessage = () => helperFailure("SystemUnavailable", `The ${backend.kind} worker stopped before this job finished (waited ${stopTimeout} ms).`, secrets);
+    if (giveUp.signal.aborted) {
+      // Acknowledged after the stop ran out of time: report it without starting the handler.
+      await report(() => claimed!.fail(stoppedMessage()));
+      return;
+    }
     const jobSignal = new AbortController();
     let onGiveUp: (() => void) | undefined;
     const gaveUp = new Promise<"gave up">((resolve) => {
       onGiveUp = () => resolve("gave up");
-      if (giveUp.signal.aborted) onGiveUp();
-      else giveUp.signal.addEventListener("abort", onGiveUp, { once: true });
+      giveUp.signal.addEventListener("abort", onGiveUp, { once: true });
     });
     log?.info?.(`${backend.kind} worker: job ${job.id} started${job.continuationToken ? " (continued)" : ""}`);
     const run = (async () => options.handler(job, { signal: jobSignal.signal }))().then(
@@ -179,7 +186,7 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
     giveUp.signal.removeEventListener("abort", onGiveUp!);
     if (outcome === "gave up") {
       jobSignal.abort();
-      await report(() => claimed!.fail(helperFailure("SystemUnavailable", `The ${backend.kind} worker stopped before this job finished (waited ${stopTimeout} ms).`, secrets)));
+      await report(() => claimed!.fail(stoppedMessage()));
       log?.info?.(`${backend.kind} worker: job ${job.id} failed: the worker stopped`);
       return;
     }
@@ -319,10 +326,10 @@ export function createJobWorker(options: CustomJobWorkerOptions): JobWorker {
       const res = await client.send(new PollForJobsCommand({ actionTypeId, maxBatchSize: max, queryParam }), { abortSignal: signal });
       return res.jobs ?? [];
     },
-    async claim(item, signal) {
+    async claim(item) {
       const jobId = item.id;
       if (!jobId || !item.nonce) return undefined;
-      const ack = await client.send(new AcknowledgeJobCommand({ jobId, nonce: item.nonce }), { abortSignal: signal });
+      const ack = await client.send(new AcknowledgeJobCommand({ jobId, nonce: item.nonce }));
       if (ack.status && ack.status !== "InProgress" && ack.status !== "Dispatched") return undefined;
       return {
         job: toWorkerJob(jobId, item.data, item.accountId),
@@ -356,14 +363,14 @@ export function createThirdPartyJobWorker(options: ThirdPartyJobWorkerOptions): 
       const res = await client.send(new PollForThirdPartyJobsCommand({ actionTypeId, maxBatchSize: max }), { abortSignal: signal });
       return res.jobs ?? [];
     },
-    async claim(item, signal) {
+    async claim(item) {
       const jobId = item.jobId;
       if (!jobId) return undefined;
       const clientToken = options.clientToken ? await options.clientToken({ jobId, clientId: item.clientId }) : item.clientId;
       if (!clientToken) throw new TypeError(`third-party job ${jobId} came without a clientId; pass a clientToken option`);
-      const details = (await client.send(new GetThirdPartyJobDetailsCommand({ jobId, clientToken }), { abortSignal: signal })).jobDetails;
+      const details = (await client.send(new GetThirdPartyJobDetailsCommand({ jobId, clientToken }))).jobDetails;
       if (!details?.nonce) return undefined;
-      const ack = await client.send(new AcknowledgeThirdPartyJobCommand({ jobId, nonce: details.nonce, clientToken }), { abortSignal: signal });
+      const ack = await client.send(new AcknowledgeThirdPartyJobCommand({ jobId, nonce: details.nonce, clientToken }));
       if (ack.status && ack.status !== "InProgress" && ack.status !== "Dispatched") return undefined;
       return {
         job: toWorkerJob(details.id ?? jobId, details.data),

@@ -180,7 +180,6 @@ export async function* watchPipelineExecution(
         errorDetails: result?.errorDetails,
       };
     }
-    const ours = new Set((runs ?? []).map((r) => r.actionExecutionId).filter(Boolean));
     for (const stage of stages ?? []) {
       const run = stage.latestExecution;
       if (!stage.stageName || run?.pipelineExecutionId !== pipelineExecutionId) continue;
@@ -192,8 +191,6 @@ export async function* watchPipelineExecution(
       for (const action of stage.actionStates ?? []) {
         const latest = action.latestExecution;
         if (!action.actionName || latest?.status !== "InProgress" || !latest.token) continue;
-        // An approval of an older run can linger in the state: it must be one of this execution's runs.
-        if (latest.actionExecutionId && ours.size > 0 && !ours.has(latest.actionExecutionId)) continue;
         const key = `${stage.stageName}\u0000${action.actionName}\u0000${latest.token}`;
         if (approvals.has(key)) continue;
         approvals.add(key);

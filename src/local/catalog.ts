@@ -53,7 +53,7 @@ export function builtInActionTypes(): M.ActionType[] {
     actionType("Build", "AWS", "ECRBuildAndPublish", [1, 1, 0, 0], ["ECRRepositoryName:r", "DockerFilePath", "ImageTags"]),
     actionType("Test", "AWS", "CodeBuild", [1, 5, 0, 5], ["ProjectName:r", "PrimarySource", "BatchEnabled", "CombineArtifacts", "EnvironmentVariables"]),
     actionType("Test", "AWS", "DeviceFarm", [1, 1, 0, 0], ["ProjectId:r", "AppType:r", "DevicePoolArn:r", "TestType:r", "App", "Test"]),
-    actionType("Compute", "AWS", "Commands", [1, 10, 0, 1], []),
+    actionType("Compute", "AWS", "Commands", [1, 5, 0, 1], []),
     actionType("Deploy", "AWS", "S3", [1, 1, 0, 0], ["BucketName:r", "Extract:r", "ObjectKey", "KMSEncryptionKeyARN", "CannedACL", "CacheControl"]),
     actionType("Deploy", "AWS", "CodeDeploy", [1, 1, 0, 0], ["ApplicationName:r", "DeploymentGroupName:r"]),
     actionType("Deploy", "AWS", "CodeDeployToECS", [1, 3, 0, 0], [
@@ -66,7 +66,7 @@ export function builtInActionTypes(): M.ActionType[] {
       "Image1ArtifactName",
       "Image1ContainerName",
     ]),
-    actionType("Deploy", "AWS", "CloudFormation", [0, 10, 0, 1], [
+    actionType("Deploy", "AWS", "CloudFormation", [0, 5, 0, 1], [
       "ActionMode:r",
       "StackName:r",
       "TemplatePath",
@@ -91,7 +91,7 @@ export function builtInActionTypes(): M.ActionType[] {
 export function builtInRuleTypes(): M.RuleType[] {
   const rule = (provider: string, list: Prop[], inputs = 0): M.RuleType => ({
     id: { category: "Rule", owner: "AWS", provider, version: "1" },
-    ruleConfigurationProperties: props(list),
+    ruleConfigurationProperties: props(list).map((p) => ({ ...p, name: p.name!, required: !!p.required, key: !!p.key, secret: !!p.secret })),
     inputArtifactDetails: { minimumCount: 0, maximumCount: inputs },
   });
   return [
@@ -99,6 +99,6 @@ export function builtInRuleTypes(): M.RuleType[] {
     rule("DeploymentWindow", ["Cron:r", "TimeZone"]),
     rule("LambdaInvoke", ["FunctionName:r", "UserParameters"], 5),
     rule("VariableCheck", ["Variable:r", "Value:r", "Operator:r"]),
-    rule("Commands", [], 10),
+    rule("Commands", [], 5),
   ];
 }

@@ -570,7 +570,7 @@ export class Engine {
     const put = e.pipeline.revisions.get(name);
     const revisionId = current?.revision ?? e.overrides.get(name) ?? put?.revisionId ?? hex(20);
     const changeId = current?.changeIdentifier ?? (put?.revisionId === revisionId ? put.revisionChangeId : undefined) ?? revisionId.slice(0, 12);
-    const created = (current?.created as Date | undefined) ?? new Date();
+    const created = (current?.created as Date | undefined) ?? (put?.revisionId === revisionId ? put.created : undefined) ?? new Date();
     const summary = current?.revisionSummary ?? `Revision ${revisionId.slice(0, 12)}`;
     e.pipeline.revisions.set(name, { revisionId, revisionChangeId: changeId, created });
     for (const a of run.decl.outputArtifacts ?? []) {
@@ -739,12 +739,12 @@ export class Engine {
       fail("DuplicatedStopRequestException", `The execution ${e.id} is already stopping. Stop it again with abandon to abandon its running actions.`);
     if (e.status !== "InProgress" && e.status !== "Stopping")
       fail("PipelineExecutionNotStoppableException", `The execution ${e.id} is ${e.status} and cannot be stopped.`);
-    e.stopTrigger = { reason: reason ?? "" };
+    e.stopTrigger = { reason: reason ?? e.stopTrigger?.reason };
     e.status = "Stopping";
     this.touch(e);
     const stage = e.decl.stages![e.current];
     const sr = stage && e.stages.get(stage.name!);
-    if (!sr || sr.status !== "InProgress") return this.stopped(e);
+    if (!sr || (sr.status !== "InProgress" && sr.status !== "Stopping")) return this.stopped(e);
     sr.status = "Stopping";
     for (const c of sr.conditions.values())
       if (c.status === "InProgress") {

@@ -10,7 +10,7 @@ export class ServiceError extends Error {
     this.name = "ServiceError";
     this.code = code;
     const shape = shapes[code];
-    this.status = status ?? (shape && shape.k === "structure" && shape.status) ?? 400;
+    this.status = status ?? (shape?.k === "structure" ? shape.status : undefined) ?? 400;
   }
 }
 

@@ -2,7 +2,7 @@
  * The client's own middleware. Each is a plain v3-style middleware function,
  * registered on the client stack under the names the official client uses.
  */
-import type { HttpRequest, HttpResponse, MiddlewareStack } from "@smithy/types";
+import type { EndpointV2, HttpRequest, HttpResponse, MiddlewareStack } from "@smithy/types";
 import type { ResolvedConfig, SendOptions } from "../config.js";
 import type { OperationSpec } from "../operation.js";
 import { getSettings } from "../settings.js";
@@ -24,39 +24,63 @@ type Mw = (next: (args: any) => Promise<any>, context: CallContext) => (args: an
 
 const utf8Length = (s: string): number => (/[^\x00-\x7f]/.test(s) ? new TextEncoder().encode(s).length : s.length);
 
-/** serialize: endpoint and JSON body. */
+/** serialize: puts the resolved endpoint in `context.endpointV2`, where later middleware read (or replace) it. */
+export const endpointMiddleware = (config: ResolvedConfig): Mw => (next, context) => async (args) => {
+  context.endpointV2 = (await getSettings(config)).endpoint;
+  return next(args);
+};
+
+/** serialize: the HTTP request, with the JSON body, for the endpoint in the context. */
 export const serializerMiddleware = (config: ResolvedConfig): Mw => (next, context) => async (args) => {
-  const s = await getSettings(config);
-  const url = s.endpoint.url;
-  const body = serializeBody(args.input, context.operation);
-  const path = url.pathname.endsWith("/") ? url.pathname : url.pathname + "/";
-  context.endpointV2 = s.endpoint;
+  const url = ((context.endpointV2 as EndpointV2 | undefined) ?? (await getSettings(config)).endpoint).url;
   const request: HttpRequest = {
     method: "POST",
     protocol: url.protocol,
     hostname: url.hostname,
     port: url.port ? Number(url.port) : undefined,
-    path,
+    path: url.pathname.endsWith("/") ? url.pathname : url.pathname + "/",
     query: {},
-    headers: {
-      "content-type": CONTENT_TYPE,
-      "x-amz-target": TARGET_PREFIX + context.operation.n,
-      "content-length": String(utf8Length(body)),
-    },
-    body,
+    headers: { "content-type": CONTENT_TYPE, "x-amz-target": TARGET_PREFIX + context.operation.n },
+    body: serializeBody(args.input, context.operation),
   };
   return next({ ...args, request });
 };
 
-/** build: host, user agent and invocation id headers. */
+const hasHeader = (h: Record<string, string>, name: string): boolean => Object.keys(h).some((k) => k.toLowerCase() === name);
+
+/** build: `content-length` from the body, unless a header says it already. */
+export const contentLengthMiddleware = (): Mw => (next) => async (args) => {
+  const request = args.request as HttpRequest | undefined;
+  const body = request?.body as string | Uint8Array | undefined;
+  if (request && body != null && !hasHeader(request.headers, "content-length"))
+    request.headers["content-length"] = String(typeof body === "string" ? utf8Length(body) : body.byteLength);
+  return next(args);
+};
+
+/** build: user agents and the invocation id. */
 export const userAgentMiddleware = (config: ResolvedConfig): Mw => (next) => async (args) => {
   const s = await getSettings(config);
-  const request = args.request as HttpRequest;
-  const h = request.headers;
-  h.host = request.hostname + (request.port ? `:${request.port}` : "");
+  const h = (args.request as HttpRequest).headers;
   h["x-amz-user-agent"] = s.xAmzUserAgent;
   if (s.userAgent) h["user-agent"] = s.userAgent;
   h["amz-sdk-invocation-id"] = crypto.randomUUID();
+  return next(args);
+};
+
+/** build: `host` from the request's hostname and port, unless set already. */
+export const hostHeaderMiddleware = (): Mw => (next) => async (args) => {
+  const request = args.request as HttpRequest | undefined;
+  if (request && !request.headers.host) request.headers.host = request.hostname + (request.port ? `:${request.port}` : "");
+  return next(args);
+};
+
+/** build: inside AWS Lambda, passes the function's trace id on in `X-Amzn-Trace-Id` (unless set already). */
+export const recursionDetectionMiddleware = (): Mw => (next) => async (args) => {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const request = args.request as HttpRequest | undefined;
+  const traceId = env?._X_AMZN_TRACE_ID;
+  if (request && env?.AWS_LAMBDA_FUNCTION_NAME && traceId && !hasHeader(request.headers, "x-amzn-trace-id"))
+    request.headers["X-Amzn-Trace-Id"] = traceId;
   return next(args);
 };
 
@@ -132,10 +156,19 @@ export const loggerMiddleware = (): Mw => (next, context) => async (args) => {
 import { NO_LOGGER } from "../config.js";
 const noopInfo = NO_LOGGER.info;
 
-/** Registers the default middleware on a client stack. */
+/** Does nothing: holds a v3 name in the stack, so v3 middleware placed relative to it run at the same point. */
+const anchor = (): Mw => (next) => next;
+
+/**
+ * Registers the default middleware on a client stack, under the names (and in the
+ * order) the official client uses, so v3 middleware placed relative to them work.
+ */
 export function addDefaultMiddleware(stack: MiddlewareStack<any, any>, config: ResolvedConfig): void {
   stack.add(loggerMiddleware() as any, { step: "initialize", name: "loggerMiddleware", tags: ["LOGGER"] });
+  stack.add(anchor() as any, { step: "serialize", name: "httpAuthSchemeMiddleware", tags: ["HTTP_AUTH_SCHEME"] });
+  stack.add(endpointMiddleware(config) as any, { step: "serialize", name: "endpointV2Middleware", tags: ["ENDPOINT_PARAMETERS", "ENDPOINT_V2", "ENDPOINT"] });
   stack.add(serializerMiddleware(config) as any, { step: "serialize", name: "serializerMiddleware", tags: ["SERIALIZER"] });
+  stack.add(contentLengthMiddleware() as any, { step: "build", name: "contentLengthMiddleware", tags: ["SET_CONTENT_LENGTH", "CONTENT_LENGTH"] });
   stack.add(userAgentMiddleware(config) as any, {
     step: "build",
     priority: "low",
@@ -143,8 +176,10 @@ export function addDefaultMiddleware(stack: MiddlewareStack<any, any>, config: R
     aliases: ["getUserAgentMiddleware"],
     tags: ["SET_USER_AGENT", "USER_AGENT"],
   });
+  stack.add(hostHeaderMiddleware() as any, { step: "build", priority: "low", name: "hostHeaderMiddleware", tags: ["HOST"] });
+  stack.add(recursionDetectionMiddleware() as any, { step: "build", priority: "low", name: "recursionDetectionMiddleware", tags: ["RECURSION_DETECTION"] });
   stack.add(retryMiddleware(config) as any, { step: "finalizeRequest", priority: "high", name: "retryMiddleware", tags: ["RETRY"] });
-  // aliases: the names v3 code may place its own middleware relative to
+  // aliases: the other names v3 code may place its own middleware relative to
   stack.addRelativeTo(signingMiddleware(config) as any, {
     relation: "after",
     toMiddleware: "retryMiddleware",

@@ -21,7 +21,7 @@ export const abortError = (signal?: SignalLike | null): AbortError =>
 /**
  * Calls `fn` once when `signal` aborts. Returns a function that stops listening.
  * Signals without `addEventListener` get a chained `onabort` that still calls the
- * caller's own handler, and is taken back out when listening stops.
+ * caller's own handler, and is taken back out when it fires or listening stops.
  */
 export function onAbort(signal: SignalLike | null | undefined, fn: () => void): () => void {
   if (!signal) return noop;
@@ -30,14 +30,16 @@ export function onAbort(signal: SignalLike | null | undefined, fn: () => void): 
     return () => signal.removeEventListener?.("abort", fn);
   }
   const previous = signal.onabort;
+  const restore = () => {
+    if (signal.onabort === chained) signal.onabort = previous ?? null;
+  };
   const chained = function (this: unknown, ev: unknown) {
+    restore();
     if (typeof previous === "function") previous.call(this, ev);
     fn();
   };
   signal.onabort = chained;
-  return () => {
-    if (signal.onabort === chained) signal.onabort = previous ?? null;
-  };
+  return restore;
 }
 
 const noop = () => {};

@@ -3,7 +3,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from "@smithy/types";
 import type { EnvDefaults, EnvKey } from "./types.js";
 import { ConfigurationError, CredentialsProviderError } from "../errors.js";
-import { NO_LOGGER } from "../config.js";
+import { NO_LOGGER, type CodePipelineClientConfig } from "../config.js";
 
 type Ini = Record<string, Record<string, string | undefined> | undefined>;
 type Parse = (raw: string, where: string) => unknown;
@@ -74,11 +74,19 @@ async function loadFiles(): Promise<{ configFile: Ini; credentialsFile: Ini }> {
  * shared config files (which are read only when the environment leaves something unanswered).
  * Invalid values throw a ConfigurationError naming the variable or the profile key.
  */
-export async function loadNodeDefaults(
-  profile: string | undefined,
-  logger: Logger,
-  skip: readonly EnvKey[] = [],
-): Promise<EnvDefaults> {
+export async function loadNodeDefaults(config: CodePipelineClientConfig, logger: Logger): Promise<EnvDefaults> {
+  const { profile } = config;
+  // Settings the config gives are never looked up.
+  const given: Record<EnvKey, unknown> = {
+    region: config.region,
+    endpointUrl: config.endpoint ?? (config.ignoreConfiguredEndpointUrls || undefined),
+    useFipsEndpoint: config.useFipsEndpoint,
+    useDualstackEndpoint: config.useDualstackEndpoint,
+    maxAttempts: config.maxAttempts,
+    retryMode: config.retryMode,
+    userAgentAppId: config.userAgentAppId,
+  };
+  const skip = (Object.keys(given) as EnvKey[]).filter((k) => given[k] !== undefined);
   const out: Record<string, unknown> = {};
   const fromFiles: EnvKey[] = [];
   // Endpoint URLs from the environment and the profile count only when not ignored, which the
@@ -89,8 +97,10 @@ export async function loadNodeDefaults(
     if (skip.includes(key) || (key === "endpointUrl" && ignore)) continue;
     const [names, , parse] = SETTINGS[key];
     const name = names.find((n) => envVar(n) !== undefined);
-    if (name !== undefined) out[key] = parse(envVar(name)!, name);
-    if (name === undefined || (key === "endpointUrl" && ignore === undefined)) fromFiles.push(key);
+    // an endpoint URL from the environment waits until the profile says whether to ignore it
+    const wait = key === "endpointUrl" && ignore === undefined;
+    if (name !== undefined && !wait) out[key] = parse(envVar(name)!, name);
+    if (name === undefined || wait) fromFiles.push(key);
   }
   if (fromFiles.length) {
     const used = profileName(profile);
@@ -112,9 +122,11 @@ export async function loadNodeDefaults(
     const ignored = ignore ?? (ignoreIni ? (bool(...ignoreIni) as boolean) : false);
     for (const key of fromFiles) {
       if (key === "endpointUrl") {
-        if (ignored) delete out.endpointUrl;
-        if (ignored || out.endpointUrl !== undefined) continue;
-        const found = servicesEndpoint(configFile, fromConfig, used) ?? read("endpoint_url");
+        if (ignored) continue;
+        const name = SETTINGS.endpointUrl[0].find((n) => envVar(n) !== undefined);
+        const found: [string, string] | undefined = name
+          ? [envVar(name)!, name]
+          : (servicesEndpoint(configFile, fromConfig, used) ?? read("endpoint_url"));
         if (found) out.endpointUrl = url(...found);
         continue;
       }
@@ -124,8 +136,55 @@ export async function loadNodeDefaults(
     }
     logger.debug?.(`codepipeline-client: read profile "${used}" for ${fromFiles.join(", ")}`);
   }
-  if (!skip.includes("region") && out.region === undefined) out.regionHint = regionHint(profile);
+  if (!skip.includes("region") && out.region === undefined) {
+    out.region = await imdsRegion(logger);
+    if (out.region === undefined) out.regionHint = regionHint(profile);
+  }
   return out as EnvDefaults;
+}
+
+/** After IMDS gave no region, it is not asked again for a minute (as in the official SDK). */
+let imdsQuietUntil = 0;
+
+/**
+ * The instance's region from the EC2 instance metadata service (IMDSv2), the last place the official
+ * SDK looks. Skipped when AWS_EC2_METADATA_DISABLED is set; each request may take one second.
+ */
+async function imdsRegion(logger: Logger): Promise<string | undefined> {
+  const off = envVar("AWS_EC2_METADATA_DISABLED");
+  if ((off && off.toLowerCase() !== "false") || Date.now() < imdsQuietUntil) return undefined;
+  const base = new URL(
+    envVar("AWS_EC2_METADATA_SERVICE_ENDPOINT") ??
+      (envVar("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")?.toLowerCase() === "ipv6" ? "http://[fd00:ec2::254]" : "http://169.254.169.254"),
+  );
+  const { request } = await import("node:http");
+  const call = (method: string, path: string, headers: Record<string, string>) =>
+    new Promise<string>((resolve, reject) => {
+      const req = request(
+        { hostname: base.hostname.replace(/^\[(.+)\]$/, "$1"), port: base.port, path, method, headers, signal: AbortSignal.timeout(1000) },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (body += c));
+          res.on("end", () => (res.statusCode! >= 200 && res.statusCode! < 300 ? resolve(body) : reject(new Error(`status ${res.statusCode}`))));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+  try {
+    const token = await call("PUT", "/latest/api/token", { "x-aws-ec2-metadata-token-ttl-seconds": "21600" });
+    const region = (await call("GET", "/latest/meta-data/placement/region", { "x-aws-ec2-metadata-token": token })).trim();
+    if (region) {
+      logger.debug?.(`codepipeline-client: region ${region} from the instance metadata service`);
+      return region;
+    }
+  } catch (e) {
+    logger.debug?.(`codepipeline-client: no region from the instance metadata service: ${(e as Error).message}`);
+  }
+  imdsQuietUntil = Date.now() + 60_000;
+  return undefined;
 }
 
 /** `endpoint_url` of codepipeline in the `[services name]` section the profile points to. */
@@ -147,7 +206,8 @@ function regionHint(profile: string | undefined): string {
     : "";
   return (
     `Region is missing: set the region option (new CodePipelineClient({ region: "us-east-1" })), ` +
-    `the AWS_REGION environment variable${legacy}, or region in profile "${profileName(profile)}" of ${configPath()}`
+    `the AWS_REGION environment variable${legacy}, or region in profile "${profileName(profile)}" of ${configPath()}` +
+    (imdsQuietUntil > Date.now() ? " (the EC2 instance metadata service gave none either)" : "")
   );
 }
 

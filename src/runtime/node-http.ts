@@ -6,8 +6,9 @@
  * The per-attempt request timeout is enforced by the client around the handler
  * (see src/handler.ts), so it covers the socket wait and the body as well.
  */
-import * as http from "node:http";
-import * as https from "node:https";
+// Default imports: `http.request` is read at call time, so interceptors that patch the module (msw, nock) see our requests.
+import http from "node:http";
+import https from "node:https";
 import type { Socket } from "node:net";
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, Logger } from "@smithy/types";
 import { TimeoutError } from "../errors.js";
@@ -73,7 +74,7 @@ export class NodeHttpHandler {
 
   /** The handler for the client's `requestHandler` options; loads proxy support only when a proxy variable is set. */
   static async create(options: NodeHandlerOptions = {}): Promise<NodeHttpHandler> {
-    const proxy = proxyConfigured() ? await import("./proxy.js") : undefined;
+    const proxy = proxyConfigured() ? await (await import("./proxy.js")).loadProxySupport() : undefined;
     return new NodeHttpHandler(options, proxy);
   }
 
@@ -133,7 +134,10 @@ export class NodeHttpHandler {
       req.on("error", (e) => reject(e));
 
       const warnAfter = this.#options.socketAcquisitionWarningTimeout ?? DEFAULT_SOCKET_WARNING_TIMEOUT;
-      if (warnAfter > 0) warnTimer = setTimeout(() => this.#warnQueued(agent, req, client, handleOptions.logger, tls), warnAfter);
+      if (warnAfter > 0) {
+        warnTimer = setTimeout(() => this.#warnQueued(agent, req, client, handleOptions.logger, tls), warnAfter);
+        warnTimer.unref?.();
+      }
       const connectionTimeout = this.#options.connectionTimeout ?? 0;
       req.once("socket", (socket: Socket) => {
         clearTimeout(warnTimer);

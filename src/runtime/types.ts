@@ -1,6 +1,6 @@
 import type { AwsCredentialIdentityProvider, ChecksumConstructor, HashConstructor, Logger } from "@smithy/types";
 import type { SignatureV4 } from "@smithy/signature-v4";
-import type { HttpHandler } from "../config.js";
+import type { CodePipelineClientConfig, HttpHandler } from "../config.js";
 
 /** Settings read from the environment and shared config files (Node only). */
 export interface EnvDefaults {
@@ -22,10 +22,10 @@ export type EnvKey = Exclude<keyof EnvDefaults, "regionHint">;
 export interface Runtime {
   platform: "node" | "browser";
   /**
-   * Reads defaults from the environment and the profile; nothing in browsers.
-   * `skip` names the settings the config already gives, which are not looked up.
+   * Reads defaults from the environment and the profile (`config.profile`); nothing in browsers.
+   * Settings that `config` gives are not looked up.
    */
-  loadDefaults(profile: string | undefined, logger: Logger, skip?: readonly EnvKey[]): Promise<EnvDefaults>;
+  loadDefaults(config: CodePipelineClientConfig, logger: Logger): Promise<EnvDefaults>;
   /**
    * The default credential chain, loaded at its first call; in browsers a provider that fails with a clear error.
    * `region` is the client's Region, for the STS calls of role assumption.

@@ -3,8 +3,8 @@
  * response each one gets. The client's own serializer and deserializer still run: the stubber sits
  * where the HTTP request would be sent and answers with an HTTP response built from the stub, so
  * outputs come back exactly as the service's would (Dates, `$metadata`, typed exceptions).
- * Retry, signing and the network are left out, so no region credentials or network are needed
- * beyond a region.
+ * Retry, signing and the network are left out: the client needs a region (any region), but no
+ * credentials and no network.
  */
 import type { Handler, HttpRequest, HttpResponse, MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { operations, shapes } from "../generated/shapes.js";
@@ -89,15 +89,18 @@ export interface StubbedCall {
 
 export interface StubberOptions {
   /**
-   * Check each actual input against the model before answering, failing the call when the service
-   * would reject it (default true).
+   * Check each input the code sends against the model before answering: required members, types
+   * and enum values (and, with `strict`, lengths, ranges and patterns). Default true.
    */
   validateInputs?: boolean;
   /**
-   * Also require stubbed outputs to have every required member and to meet lengths, ranges and
-   * patterns (default false: members must exist in the model and have the right types and enum values).
+   * Check everything the model says (default false). By default stubbed outputs and expected inputs
+   * need members that exist in the model, with the right types and enum values, and stubbed outputs
+   * may leave out required members; test data such as `jobId: "job-1"` need not match the service's
+   * patterns. With `strict: true`, stubbed outputs need every required member, and lengths, ranges
+   * and patterns are checked in outputs, expected inputs and actual inputs.
    */
-  strictOutputs?: boolean;
+  strict?: boolean;
 }
 
 export interface Stubber {
@@ -151,7 +154,8 @@ export function createStubber(client: StubbableClient, options: StubberOptions =
   const calls: StubbedCall[] = [];
   const failures: string[] = [];
   const validateInputs = options.validateInputs !== false;
-  const outputChecks: ValidateOptions = { unknownMembers: true, required: !!options.strictOutputs, constraints: !!options.strictOutputs };
+  const strict = options.strict === true;
+  const outputChecks: ValidateOptions = { unknownMembers: true, required: strict, constraints: strict };
 
   const fail = (message: string, record = true): never => {
     if (record) failures.push(message);
@@ -164,44 +168,46 @@ export function createStubber(client: StubbableClient, options: StubberOptions =
     const call: StubbedCall = { command: op + "Command", input };
     calls.push(call);
     const n = calls.length;
-    const next = queue[0];
+    const expected = queue[0];
     const made = `${op}Command (call ${n}) with input ${show(input, operations[op]?.input)}`;
-    if (!next) fail(`Unexpected call: ${made}. No more calls were expected.`);
-    if (next!.op !== op)
-      fail(`Unexpected call: ${made}. Expected ${describe(next!)} instead (${queue.length} call${queue.length === 1 ? "" : "s"} still expected).`);
+    if (!expected) fail(`Unexpected call: ${made}. No more calls were expected.`);
+    if (expected!.op !== op)
+      fail(`Unexpected call: ${made}. Expected ${describe(expected!)} instead (${queue.length} call${queue.length === 1 ? "" : "s"} still expected).`);
     queue.shift();
     const info = operations[op]!;
-    if (next!.hasInput) {
+    if (expected!.hasInput) {
       const diffs: string[] = [];
-      diff(next!.input, input, "", info.input, false, diffs);
+      diff(expected!.input, input, "", info.input, false, diffs);
       if (diffs.length) fail(`Input of ${op}Command (call ${n}) does not match the expected input:\n${bullets(diffs)}`);
     }
     // Which middleware the client has; with the validation plugin on, its error is the one to see.
-    const own = client.middlewareStack.identify().map((entry) => entry.slice(0, entry.lastIndexOf(" - ")));
+    const own = client.middlewareStack.identify().map((entry) => entry.split(" - ")[0]!);
     if (validateInputs && info.input && !own.includes(VALIDATION)) {
-      const problems = findProblems(info.input, input, "");
+      const problems = findProblems(info.input, input, "", { constraints: strict });
       if (problems.length)
-        fail(`${op}Command (call ${n}) was called with an input the service would reject:\n${bullets(problems.map((p) => `${p.path || "input"}: ${p.message}`))}`);
+        fail(`${op}Command (call ${n}) was called with an input that does not match the model:\n${bullets(problems.map((p) => `${p.path || "input"}: ${p.message}`))}`);
     }
-    if (!next!.respond) fail(`The expected call ${op}Command (call ${n}) has no response: finish expect() with .resolves() or .rejects().`);
+    if (!expected!.respond) fail(`The expected call ${op}Command (call ${n}) has no response: finish expect() with .resolves() or .rejects().`);
 
     // The client's own stack, without what already ran (up to this middleware) and what must not run here.
     let stack = client.middlewareStack.clone();
     if (args?.hasOwnMiddleware === true && args.middlewareStack) stack = stack.concat(args.middlewareStack);
-    for (const name of [...own.slice(0, own.indexOf(MIDDLEWARE) + 1), ...SKIPPED]) if (name !== "anonymous") stack.remove(name);
+    for (const name of [MIDDLEWARE, ...own.slice(0, own.indexOf(MIDDLEWARE)), ...SKIPPED]) if (name !== "anonymous") stack.remove(name);
     const transport = async ({ request }: { request: HttpRequest }) => {
       try {
         call.body = JSON.parse(String(request.body ?? "{}"));
       } catch {
         fail(`The serializer produced a body that is not JSON for ${op}Command (call ${n}).`);
       }
-      return { response: next!.respond!(request, `stubbed-request-${n}`) };
+      return { response: expected!.respond!(request, `stubbed-request-${n}`) };
     };
     try {
       const result = await stack.resolve(transport as any, context)(args);
       if (result?.output?.$metadata) Object.assign(result.output.$metadata, { attempts: 1, totalRetryDelay: 0 });
       return result;
     } catch (err: any) {
+      if (err?.name === "ConfigurationError" && /region/i.test(String(err.message)) && call.body === undefined)
+        fail(`${op}Command (call ${n}) could not be serialized: the client needs a region, even when stubbed (any region will do). ${err.message}`);
       if (err && typeof err === "object" && err.name !== "StubberError" && err.$metadata && err.$metadata.attempts === undefined)
         Object.assign(err.$metadata, { attempts: 1, totalRetryDelay: 0 });
       throw err;
@@ -221,19 +227,24 @@ export function createStubber(client: StubbableClient, options: StubberOptions =
       if (!info) fail(`${String(op)} is not a CodePipeline operation.`, false);
       const entry: Queued = { op, input: expectedInput, hasInput: expectedInput !== undefined };
       if (entry.hasInput && info!.input) {
-        const problems = findProblems(info!.input, expectedInput, "", { unknownMembers: true, required: false, accept: isMatcher });
+        const problems = findProblems(info!.input, expectedInput, "", { unknownMembers: true, required: false, constraints: strict, accept: isMatcher });
         if (problems.length) fail(`The expected input of ${op}Command does not match the model:\n${bullets(problems.map((p) => `${p.path || "input"}: ${p.message}`))}`, false);
       }
       queue.push(entry);
+      /** Sets the response; a stub that breaks the model is not queued. */
+      const answer = (make: () => Queued["respond"]): Stubber => {
+        try {
+          entry.respond = make();
+        } catch (e) {
+          const i = queue.indexOf(entry);
+          if (i >= 0) queue.splice(i, 1);
+          throw e;
+        }
+        return stubber;
+      };
       return {
-        resolves(output) {
-          entry.respond = stubOutput(op, output, outputChecks);
-          return stubber;
-        },
-        rejects(error, details) {
-          entry.respond = stubError(op, error, details);
-          return stubber;
-        },
+        resolves: (output) => answer(() => stubOutput(op, output, outputChecks)),
+        rejects: (error, details) => answer(() => stubError(op, error, details)),
       };
     },
     assertDone() {

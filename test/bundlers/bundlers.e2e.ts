@@ -128,8 +128,9 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
   it("rollup + node-resolve + commonjs + terser", async () => {
     const { rollup } = await import("rollup");
     const { nodeResolve } = await import("@rollup/plugin-node-resolve");
-    const commonjs = (await import("@rollup/plugin-commonjs")).default;
-    const terser = (await import("@rollup/plugin-terser")).default;
+    type PluginFactory = () => import("rollup").Plugin;
+    const commonjs = (await import("@rollup/plugin-commonjs")).default as unknown as PluginFactory;
+    const terser = (await import("@rollup/plugin-terser")).default as unknown as PluginFactory;
     const warnings: string[] = [];
     const bundle = await rollup({
       input: ENTRY,

@@ -150,6 +150,12 @@ describe("endpoint", () => {
     expect(await urlOf({ ...config, endpoint: "http://option.local:4" })).toBe("http://option.local:4/");
   });
 
+  it("an invalid AWS_ENDPOINT_URL that the profile ignores is not read", async () => {
+    box.write(".aws/config", profileFile + "ignore_configured_endpoint_urls = true\n");
+    env.AWS_ENDPOINT_URL = "not a url";
+    expect(await urlOf()).toBe(regional("us-east-1"));
+  });
+
   it("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false beats the profile's true", async () => {
     box.write(".aws/config", profileFile + "ignore_configured_endpoint_urls = true\n");
     env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS = "false";

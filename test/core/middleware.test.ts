@@ -9,8 +9,12 @@ import * as commands from "../../commands/index.js";
 import { resolveConfig } from "../../src/settings.js";
 import {
   type CallContext,
+  contentLengthMiddleware,
   deserializerMiddleware,
+  endpointMiddleware,
+  hostHeaderMiddleware,
   loggerMiddleware,
+  recursionDetectionMiddleware,
   serializerMiddleware,
   signingMiddleware,
   userAgentMiddleware,
@@ -23,8 +27,13 @@ import { CREDENTIALS, REGION, UUID_V4, bodyText, clientWith, fakeHandler, toResp
 
 const DEFAULT_ORDER = [
   "loggerMiddleware - initialize",
+  "httpAuthSchemeMiddleware - serialize",
+  "endpointV2Middleware - serialize",
   "serializerMiddleware - serialize",
+  "contentLengthMiddleware - build",
   "userAgentMiddleware (a.k.a. getUserAgentMiddleware) - build",
+  "hostHeaderMiddleware - build",
+  "recursionDetectionMiddleware - build",
   "retryMiddleware - finalizeRequest",
   "httpSigningMiddleware (a.k.a. apiKeyMiddleware,tokenMiddleware,awsAuthMiddleware) - after retryMiddleware",
   "deserializerMiddleware - deserialize",
@@ -150,6 +159,9 @@ describe("the client stack", () => {
       const v = verifyHttpRequest(req);
       expect(v.ok).toBe(true);
       expect(v.signedHeaders).not.toContain("x-amzn-trace-id"); // never signed
+      // the plugin's middleware replaced ours (same name and position, override: true): only it has this tag
+      expect(client.middlewareStack.identify().filter((n) => n.startsWith("recursionDetectionMiddleware"))).toHaveLength(1);
+      expect(client.middlewareStack.removeByTag("TRACE_CONTEXT_PROPAGATION")).toBe(true);
     } finally {
       vi.unstubAllEnvs();
     }
@@ -242,13 +254,23 @@ const request = (headers: Record<string, string> = {}): HttpRequest => ({
   body: "{}",
 });
 
+describe("endpointMiddleware (endpointV2Middleware) alone", () => {
+  it("puts the resolved endpoint in the context", async () => {
+    const context = contextFor(new commands.ListPipelinesCommand({}));
+    const next = vi.fn(async () => ({ output: {}, response: {} }));
+    await endpointMiddleware(config({ useFipsEndpoint: true }))(next, context)({ input: {} });
+    expect((context as any).endpointV2.url.href).toBe(`https://codepipeline-fips.${REGION}.amazonaws.com/`);
+    expect(next).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe("serializerMiddleware alone", () => {
-  it("builds the request from the input and sets the endpoint in the context", async () => {
+  it("builds the request from the input, for the endpoint in the context", async () => {
     const cmd = new commands.GetPipelineCommand({ name: "p", version: 2 });
-    const context = contextFor(cmd);
+    const context = contextFor(cmd, { endpointV2: { url: new URL("http://localhost:8080/api") } });
     const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
     const args = { input: cmd.input };
-    await serializerMiddleware(config({ endpoint: "http://localhost:8080/api" }))(next, context)(args);
+    await serializerMiddleware(config())(next, context)(args);
     const sent = next.mock.calls[0]![0];
     expect(sent.input).toBe(cmd.input);
     expect(sent.request).toEqual({
@@ -258,27 +280,107 @@ describe("serializerMiddleware alone", () => {
       port: 8080,
       path: "/api/",
       query: {},
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "CodePipeline_20150709.GetPipeline", "content-length": "24" },
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "CodePipeline_20150709.GetPipeline" },
       body: '{"name":"p","version":2}',
     });
-    expect((context as any).endpointV2.url.href).toBe("http://localhost:8080/api");
     expect(args).toEqual({ input: cmd.input }); // not changed
+  });
+
+  it("resolves the endpoint itself when nothing put one in the context", async () => {
+    const cmd = new commands.ListPipelinesCommand({});
+    const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
+    await serializerMiddleware(config())(next, contextFor(cmd))({ input: {} });
+    expect(next.mock.calls[0]![0].request).toMatchObject({ protocol: "https:", hostname: `codepipeline.${REGION}.amazonaws.com`, path: "/", body: "{}" });
+  });
+
+  it("a middleware after endpointV2Middleware can redirect the call through the context", async () => {
+    const handler = fakeHandler({ body: {} });
+    const client = clientWith(handler);
+    client.middlewareStack.addRelativeTo(
+      (next: any, context: any) => (args: any) => {
+        context.endpointV2 = { url: new URL("http://127.0.0.1:9999/") };
+        return next(args);
+      },
+      { relation: "after", toMiddleware: "endpointV2Middleware" },
+    );
+    await client.send(new commands.ListPipelinesCommand({}));
+    expect(handler.requests[0]!.headers.host).toBe("127.0.0.1:9999");
+    expect(verifyHttpRequest(handler.requests[0]!).ok).toBe(true);
+  });
+});
+
+describe("contentLengthMiddleware alone", () => {
+  const through = async (req: HttpRequest) => {
+    const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
+    await contentLengthMiddleware()(next, {} as any)({ input: {}, request: req });
+    return next.mock.calls[0]![0].request.headers;
+  };
+  it("counts bytes, not characters", async () => {
+    expect((await through({ ...request(), body: '{"name":"é✓"}' }))["content-length"]).toBe("16");
+    expect((await through({ ...request(), body: new Uint8Array(7) }))["content-length"]).toBe("7");
+  });
+  it("keeps a length that is already set, in any letter case", async () => {
+    expect((await through({ ...request({ "Content-Length": "3" }), body: "{}" }))["content-length"]).toBeUndefined();
+  });
+  it("is recomputed after build middleware that changed the body", async () => {
+    const handler = fakeHandler({ body: {} });
+    const client = clientWith(handler);
+    client.middlewareStack.add((next: any) => (args: any) => next({ ...args, request: { ...args.request, body: '{"maxResults":10}' } }), {
+      step: "build",
+      priority: "high",
+    });
+    await client.send(new commands.ListPipelinesCommand({}));
+    expect(handler.requests[0]!.headers["content-length"]).toBe("17");
+    expect(verifyHttpRequest(handler.requests[0]!).ok).toBe(true);
   });
 });
 
 describe("userAgentMiddleware alone", () => {
-  it("adds host, user agents and a fresh invocation id", async () => {
+  it("adds the user agents and a fresh invocation id", async () => {
     const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
     const mw = userAgentMiddleware(config({ customUserAgent: "extra/1" }))(next, {} as any);
-    await mw({ input: {}, request: { ...request(), port: 8443 } });
+    await mw({ input: {}, request: request() });
     await mw({ input: {}, request: request() });
     const [a, b] = next.mock.calls.map((c) => c[0].request.headers);
-    expect(a.host).toBe(`codepipeline.${REGION}.amazonaws.com:8443`);
-    expect(b.host).toBe(`codepipeline.${REGION}.amazonaws.com`);
     expect(a["x-amz-user-agent"]).toBe(`codepipeline-client/${VERSION} extra/1`);
     expect(a["user-agent"]).toMatch(/^codepipeline-client\/\S+ ua\/2\.1 .* m\/E extra\/1$/);
     expect(a["amz-sdk-invocation-id"]).toMatch(UUID_V4);
     expect(b["amz-sdk-invocation-id"]).not.toBe(a["amz-sdk-invocation-id"]);
+  });
+});
+
+describe("hostHeaderMiddleware alone", () => {
+  it("sets host from hostname and port, unless already set", async () => {
+    const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
+    const mw = hostHeaderMiddleware()(next, {} as any);
+    await mw({ input: {}, request: { ...request(), port: 8443 } });
+    await mw({ input: {}, request: request() });
+    await mw({ input: {}, request: request({ host: "proxy.example" }) });
+    expect(next.mock.calls.map((c) => c[0].request.headers.host)).toEqual([
+      `codepipeline.${REGION}.amazonaws.com:8443`,
+      `codepipeline.${REGION}.amazonaws.com`,
+      "proxy.example",
+    ]);
+  });
+});
+
+describe("recursionDetectionMiddleware alone", () => {
+  const traceOf = async (headers: Record<string, string> = {}) => {
+    const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
+    await recursionDetectionMiddleware()(next, {} as any)({ input: {}, request: request(headers) });
+    return next.mock.calls[0]![0].request.headers["X-Amzn-Trace-Id"];
+  };
+  it("passes the Lambda trace id on, only inside Lambda and only when not set", async () => {
+    vi.stubEnv("_X_AMZN_TRACE_ID", "Root=1-abc");
+    vi.stubEnv("AWS_LAMBDA_FUNCTION_NAME", "");
+    try {
+      expect(await traceOf()).toBeUndefined();
+      vi.stubEnv("AWS_LAMBDA_FUNCTION_NAME", "fn");
+      expect(await traceOf()).toBe("Root=1-abc");
+      expect(await traceOf({ "x-amzn-trace-id": "mine" })).toBeUndefined();
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 

@@ -298,6 +298,16 @@ describe("every operation through the default Node handler, caught by msw", () =
     server.close();
   });
 
+  // Users test with msw or nock, which patch `request` on the node:http/node:https module
+  // objects: the default handler must call it through them (a default import, not a
+  // namespace import, whose bindings are not patched).
+  it("the default Node handler's requests can be intercepted like any Node HTTP client", async () => {
+    const p = client.send(new commands.ListPipelinesCommand({}), { requestTimeout: 2_000 });
+    await p.catch(() => {});
+    expect(seen.length, "msw did not see the request: does the handler use `import * as https` instead of `import https`?").toBe(1);
+    await expect(p).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
+  });
+
   it.each(table)("%s", async (op, sample) => {
     const output = await client.send(new (commandOf(op))(structuredClone(sample.input)));
     expect(seen).toHaveLength(1);

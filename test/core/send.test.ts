@@ -2,9 +2,7 @@
  * The ways to call: promise, callback, options + callback, the aggregated
  * CodePipeline class (all forms), and destroy().
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { setupServer } from "msw/node";
-import { http, HttpResponse as MswResponse } from "msw";
+import { describe, expect, it, vi } from "vitest";
 import * as commands from "../../commands/index.js";
 import { CodePipelineClient } from "../../src/client.js";
 import { CodePipeline } from "../../src/generated/CodePipeline.js";
@@ -76,6 +74,12 @@ describe("client.send", () => {
     expect(r.err).toBeInstanceOf(TypeError);
     expect((r.err as Error).message).toBe("Expected http options but got string");
     expect(handler.requests).toHaveLength(0);
+  });
+
+  it("send(command, null, cb) is the callback form with no options, as in v3", async () => {
+    const r = await viaCallback((cb) => clientWith(ok()).send(new commands.ListPipelinesCommand({}), null as any, cb));
+    expect(r.err).toBeNull();
+    expect((r.data as any).pipelines).toHaveLength(1);
   });
 
   it("an exception thrown by the callback does not call it again nor become an unhandled rejection", async () => {
@@ -190,23 +194,29 @@ describe("destroy()", () => {
     expect(() => clientWith({ handle: async () => ({ response: {} as any }) }).destroy()).not.toThrow();
   });
 
-  describe("with the default Node handler", () => {
-    const server = setupServer(http.post(`https://codepipeline.${REGION}.amazonaws.com/`, () => MswResponse.json({ pipelines: [] })));
-    beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-    afterAll(() => server.close());
-
-    it("closes the handler's connections after a call", async () => {
-      const { NodeHttpHandler } = await import("@smithy/node-http-handler");
-      const spy = vi.spyOn(NodeHttpHandler.prototype, "destroy");
-      try {
-        const client = new CodePipelineClient({ region: REGION, credentials: CREDENTIALS });
-        await client.send(new commands.ListPipelinesCommand({}));
-        client.destroy();
-        await new Promise((r) => setTimeout(r, 0));
-        expect(spy).toHaveBeenCalledTimes(1);
-      } finally {
-        spy.mockRestore();
-      }
+  it("closes the default Node handler's keep-alive connections", async () => {
+    const { createServer } = await import("node:http");
+    const sockets: import("node:net").Socket[] = [];
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+      res.end('{"pipelines":[]}');
     });
+    server.on("connection", (s) => sockets.push(s));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const { port } = server.address() as { port: number };
+      const client = new CodePipelineClient({ region: REGION, credentials: CREDENTIALS, endpoint: `http://127.0.0.1:${port}` });
+      await client.send(new commands.ListPipelinesCommand({}));
+      await client.send(new commands.ListPipelinesCommand({}));
+      expect(sockets).toHaveLength(1); // kept alive and reused
+      const closed = new Promise((r) => sockets[0]!.once("close", r));
+      expect(sockets[0]!.destroyed).toBe(false);
+      client.destroy();
+      await closed;
+      expect(sockets[0]!.destroyed).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

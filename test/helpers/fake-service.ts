@@ -3,9 +3,17 @@
  * real `CodePipelineClient`, answering each operation from a function, and
  * recording every call (operation and decoded input).
  */
-import type { HttpRequest, HttpResponse } from "@smithy/types";
+import type { HttpHandlerOptions, HttpRequest, HttpResponse } from "@smithy/types";
 import { CodePipelineClient } from "../../src/client.js";
 import type { CodePipelineClientConfig, HttpHandler } from "../../src/config.js";
+import { getSettings } from "../../src/settings.js";
+
+/**
+ * Settings each client loads at its first call (environment, profile files, the signer module).
+ * Fake-clock tests wait for these first, so real I/O never races the fake clock.
+ */
+const loading: Promise<unknown>[] = [];
+export const clientsReady = () => Promise.all(loading.splice(0));
 
 /** Thrown by an operation function to answer with a service error. */
 export class FakeError extends Error {
@@ -32,7 +40,7 @@ export function fakeService(operations: Record<string, Operation>, config: CodeP
   const calls: Call[] = [];
   const counts: Record<string, number> = {};
   const handler: HttpHandler = {
-    async handle(request: HttpRequest, options?: { abortSignal?: AbortSignal }) {
+    async handle(request: HttpRequest, options?: HttpHandlerOptions) {
       const op = String(request.headers["x-amz-target"]).split(".")[1]!;
       const text = typeof request.body === "string" ? request.body : new TextDecoder().decode(request.body as Uint8Array);
       const input = JSON.parse(text || "{}");
@@ -46,7 +54,7 @@ export function fakeService(operations: Record<string, Operation>, config: CodeP
         body = { __type: "UnknownOperationException", message: `no script for ${op}` };
       } else {
         try {
-          body = (await fn(input, { n: counts[op]!, signal: options?.abortSignal })) ?? {};
+          body = (await fn(input, { n: counts[op]!, signal: options?.abortSignal as AbortSignal | undefined })) ?? {};
         } catch (e) {
           if (!(e instanceof FakeError)) throw e;
           status = e.status;
@@ -68,6 +76,7 @@ export function fakeService(operations: Record<string, Operation>, config: CodeP
     maxAttempts: 1,
     ...config,
   });
+  loading.push(getSettings(client.config).catch(() => undefined));
   return {
     client,
     calls,

@@ -5,6 +5,7 @@ import {
   CodePipeline,
   CodePipelineClient,
   CodePipelineServiceException,
+  ConfigurationError,
   DeletePipelineCommand,
   GetPipelineCommand,
   ListPipelinesCommand,
@@ -99,6 +100,23 @@ describe("createStubber: responses", () => {
     expect(JSON.parse(seen[0]!.body)).toEqual(body);
   });
 
+  it("runs middleware added before the stubber only once", async () => {
+    const other = newClient();
+    let runs = 0;
+    other.client.middlewareStack.add(
+      (next: any) => async (args: any) => {
+        runs++;
+        return next(args);
+      },
+      { step: "initialize", priority: "high", name: "early" },
+    );
+    const s = createStubber(other.client);
+    s.expect(ListPipelinesCommand).resolves({});
+    await other.client.send(new ListPipelinesCommand({}));
+    expect(runs).toBe(1);
+    s.assertDone();
+  });
+
   it("runs command-level middleware too", async () => {
     const command = new GetPipelineCommand({ name: "app" });
     const order: string[] = [];
@@ -169,6 +187,18 @@ describe("createStubber: responses", () => {
     stubber.assertDone();
   });
 
+  it("drives paginators page by page", async () => {
+    stubber
+      .expect(ListPipelinesCommand, { maxResults: 2 })
+      .resolves({ pipelines: [{ name: "a" }, { name: "b" }], nextToken: "page-2" })
+      .expect(ListPipelinesCommand, { maxResults: 2, nextToken: "page-2" })
+      .resolves({ pipelines: [{ name: "c" }] });
+    const names: string[] = [];
+    for await (const page of api.paginateListPipelines({ client, pageSize: 2 }, {})) names.push(...page.pipelines!.map((p) => p.name!));
+    expect(names).toEqual(["a", "b", "c"]);
+    stubber.assertDone();
+  });
+
   it("stubs the sample output of every operation and returns it unchanged", async () => {
     const commands = api as unknown as Record<string, new (input: any) => any>;
     const names = Object.keys(operations);
@@ -184,6 +214,26 @@ describe("createStubber: responses", () => {
     }
     expect(stubber.calls.map((c) => c.command)).toEqual(names.map((n) => `${n}Command`));
     stubber.assertDone();
+  });
+});
+
+describe("createStubber: types", () => {
+  it("types expected inputs and stubbed outputs from the command class", () => {
+    // compiled, never run: `npm run typecheck` proves each error below is caught
+    const typeOnly = (s: Stubber) => {
+      s.expect(ListPipelinesCommand).resolves({ pipelines: [{ name: "a", created: new Date() }] });
+      s.expect(GetPipelineCommand, { name: "a" }).resolves({ pipeline: { name: "a" } }); // partial outputs are fine
+      s.expect(GetPipelineCommand, { name: ANY }).rejects("PipelineNotFoundException", { message: "gone" });
+      // @ts-expect-error: not a member of the input
+      s.expect(GetPipelineCommand, { pipelineName: "a" });
+      // @ts-expect-error: wrong type in the input
+      s.expect(ListPipelinesCommand, { maxResults: "10" });
+      // @ts-expect-error: not a member of the output
+      s.expect(GetPipelineCommand).resolves({ pipeline: { name: "a", stagez: [] } });
+      // @ts-expect-error: timestamps are Dates
+      s.expect(ListPipelinesCommand).resolves({ pipelines: [{ created: "2024-01-01" }] });
+    };
+    expect(typeof typeOnly).toBe("function");
   });
 });
 
@@ -259,10 +309,14 @@ describe("createStubber: failures", () => {
     expect(() => stubber.expect(DeletePipelineCommand).resolves({ deleted: true } as any)).toThrow(
       "DeletePipeline returns no output, so .resolves() takes nothing",
     );
+    // a stub that broke the model was not queued
+    expect(stubber.pending).toBe(0);
+    stubber.assertDone();
   });
 
-  it("checks outputs fully with strictOutputs", () => {
-    const strict = createStubber(newClient().client, { strictOutputs: true });
+  it("checks everything the model says with strict: true", async () => {
+    const other = newClient();
+    const strict = createStubber(other.client, { strict: true });
     expect(() => strict.expect(GetPipelineCommand).resolves({ pipeline: { name: "my app" } })).toThrow(
       [
         "The stubbed output of GetPipelineCommand does not match the model:",
@@ -271,6 +325,16 @@ describe("createStubber: failures", () => {
         "  - pipeline.stages: required member is missing",
       ].join("\n"),
     );
+    expect(() => strict.expect(GetPipelineCommand, { name: "my app" })).toThrow(
+      'The expected input of GetPipelineCommand does not match the model:\n  - name: "my app" does not match the pattern ^[A-Za-z0-9.@\\-_]+$',
+    );
+    strict.expect(ListPipelinesCommand).resolves({});
+    const err = await failure(other.client.send(new ListPipelinesCommand({ maxResults: 0 })));
+    expect(err.message).toBe("ListPipelinesCommand (call 1) was called with an input that does not match the model:\n  - maxResults: value 0 < 1");
+    // by default, test data need not match the service's patterns and ranges
+    stubber.expect(GetPipelineCommand, { name: "my app" }).resolves({ pipeline: { name: "my app" } });
+    await client.send(new GetPipelineCommand({ name: "my app" }));
+    stubber.assertDone();
   });
 
   it("catches expected inputs and errors that do not fit the operation", () => {
@@ -286,10 +350,13 @@ describe("createStubber: failures", () => {
     expect(() => stubber.expect("NoSuchThing" as any)).toThrow(StubberError);
   });
 
-  it("fails a call whose input the service would reject", async () => {
-    stubber.expect(ListPipelinesCommand).resolves({});
-    const err = await failure(client.send(new ListPipelinesCommand({ maxResults: 0 })));
-    expect(err.message).toBe("ListPipelinesCommand (call 1) was called with an input the service would reject:\n  - maxResults: value 0 < 1");
+  it("fails a call whose input breaks the model", async () => {
+    stubber.expect(GetPipelineCommand).resolves({});
+    const err = await failure(client.send(new GetPipelineCommand({ version: "2" } as any)));
+    expect(err.message).toBe(
+      "GetPipelineCommand (call 1) was called with an input that does not match the model:\n  - name: required member is missing\n  - version: expected an integer, got string",
+    );
+    expect(() => stubber.assertDone()).toThrow(/name: required member is missing/);
   });
 
   it("lets the validation plugin's error through when the client uses it", async () => {
@@ -318,6 +385,18 @@ describe("createStubber: failures", () => {
     const unexpected = await failure(client.send(new PutWebhookCommand(webhook("actual-secret-value"))));
     expect(unexpected.message).toContain("SecretToken: (sensitive value)");
     expect(unexpected.message).not.toMatch(/secret-value/);
+  });
+
+  it("says what to do when the client has no region", async () => {
+    const regionless = new CodePipelineClient({
+      region: () => Promise.reject(new ConfigurationError("Region is missing")),
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+    });
+    const s = createStubber(regionless);
+    s.expect(ListPipelinesCommand).resolves({});
+    const err = await failure(regionless.send(new ListPipelinesCommand({})));
+    expect(err).toBeInstanceOf(StubberError);
+    expect(err.message).toMatch(/^ListPipelinesCommand \(call 1\) could not be serialized: the client needs a region, even when stubbed/);
   });
 
   it("stops stubbing after restore(), and refuses a second stubber on one client", async () => {

@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createLambdaJobHandler, parseUserParameters, type CodePipelineJobEvent, type LambdaJob } from "../../src/index.js";
+import { FakeError, fakeService, uuid } from "./fake-service.js";
+import { settle, useClock } from "./clock.js";
+
+const SECRET = "lambdaSecretAccessKeyValue0123456789";
+const SESSION = "lambdaSessionTokenValue0123456789";
+const JOB = uuid(7);
+
+const event = (userParameters?: string, extra: object = {}): CodePipelineJobEvent => ({
+  "CodePipeline.job": {
+    id: JOB,
+    accountId: "111122223333",
+    data: {
+      actionConfiguration: { configuration: { FunctionName: "deployer", ...(userParameters === undefined ? {} : { UserParameters: userParameters }) } },
+      inputArtifacts: [{ name: "build", revision: "r1", location: { type: "S3", s3Location: { bucketName: "artifacts", objectKey: "app/build.zip" } } }],
+      outputArtifacts: [{ name: "out", location: { type: "S3", s3Location: { bucketName: "artifacts", objectKey: "app/out.zip" } } }],
+      artifactCredentials: { accessKeyId: "ASIALAMBDAKEY", secretAccessKey: SECRET, sessionToken: SESSION },
+      ...extra,
+    },
+  },
+});
+
+/** A Lambda context whose deadline is `ms` from now on the (fake or real) clock. */
+const contextWith = (ms: number) => {
+  const deadline = Date.now() + ms;
+  return { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: "req-1", functionName: "deployer" };
+};
+
+const service = (extra: Record<string, any> = {}) =>
+  fakeService({ PutJobSuccessResult: () => ({}), PutJobFailureResult: () => ({}), ...extra });
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("createLambdaJobHandler", () => {
+  it("hands the handler a typed job and reports success with the result", async () => {
+    const svc = service();
+    let seen: LambdaJob<{ env: string; replicas: number }> | undefined;
+    const handler = createLambdaJobHandler<{ env: string; replicas: number }>(
+      async (job) => {
+        seen = job;
+        return { outputVariables: { ENV: job.userParameters.env }, executionDetails: { summary: `deployed ${job.userParameters.replicas}` } };
+      },
+      { client: svc.client },
+    );
+    const outcome = await handler(event('{"env":"prod","replicas":3}'), contextWith(60_000));
+    expect(outcome).toEqual({ jobId: JOB, outcome: "succeeded" });
+    expect(svc.inputs("PutJobSuccessResult")).toEqual([{ jobId: JOB, outputVariables: { ENV: "prod" }, executionDetails: { summary: "deployed 3" } }]);
+    expect(seen).toMatchObject({
+      id: JOB,
+      accountId: "111122223333",
+      userParameters: { env: "prod", replicas: 3 },
+      userParametersText: '{"env":"prod","replicas":3}',
+      configuration: { FunctionName: "deployer" },
+      inputArtifacts: [{ name: "build", location: { s3Location: { bucketName: "artifacts", objectKey: "app/build.zip" } } }],
+      outputArtifacts: [{ name: "out" }],
+    });
+    expect(seen!.artifactCredentials).toMatchObject({ accessKeyId: "ASIALAMBDAKEY", secretAccessKey: SECRET, sessionToken: SESSION });
+    expect(JSON.stringify(seen)).not.toContain(SECRET);
+  });
+
+  it("parses UserParameters only when it is JSON", () => {
+    expect(parseUserParameters(undefined)).toBeUndefined();
+    expect(parseUserParameters("plain text")).toBe("plain text");
+    expect(parseUserParameters(" [1, 2] ")).toEqual([1, 2]);
+    expect(parseUserParameters('"quoted"')).toBe("quoted");
+    expect(parseUserParameters("{not json")).toBe("{not json");
+    expect(parseUserParameters("42")).toBe("42");
+  });
+
+  it("reports a continuation token and gives the handler the token when the job comes back", async () => {
+    const svc = service();
+    const tokens: (string | undefined)[] = [];
+    const handler = createLambdaJobHandler(
+      (job) => {
+        tokens.push(job.continuationToken);
+        return job.continuationToken ? { executionDetails: { percentComplete: 100 } } : { continuationToken: "step-2", executionDetails: { percentComplete: 50 } };
+      },
+      { client: svc.client },
+    );
+    expect(await handler(event(), contextWith(60_000))).toEqual({ jobId: JOB, outcome: "continued" });
+    expect(await handler(event(undefined, { continuationToken: "step-2" }), contextWith(60_000))).toEqual({ jobId: JOB, outcome: "succeeded" });
+    expect(tokens).toEqual([undefined, "step-2"]);
+    expect(svc.inputs("PutJobSuccessResult")).toEqual([
+      { jobId: JOB, continuationToken: "step-2", executionDetails: { percentComplete: 50 } },
+      { jobId: JOB, executionDetails: { percentComplete: 100 } },
+    ]);
+  });
+
+  it("reports a failure when the handler throws, without secrets in the message", async () => {
+    const svc = service();
+    const handler = createLambdaJobHandler(
+      () => {
+        throw new Error(`S3 refused key ${SECRET}`);
+      },
+      { client: svc.client },
+    );
+    const outcome = await handler(event(), contextWith(60_000));
+    expect(outcome).toEqual({ jobId: JOB, outcome: "failed", failureDetails: { type: "JobFailed", message: "S3 refused key ***" } });
+    expect(svc.inputs("PutJobFailureResult")).toEqual([{ jobId: JOB, failureDetails: { type: "JobFailed", message: "S3 refused key ***" } }]);
+  });
+
+  it("reports a failure shortly before the Lambda times out, and aborts the handler's signal", async () => {
+    useClock();
+    const svc = service();
+    let signal: AbortSignal | undefined;
+    const handler = createLambdaJobHandler(
+      (_job, ctx) => {
+        signal = ctx.signal;
+        expect(ctx.remainingTimeMs()).toBe(7_000);
+        return new Promise(() => {}); // would run past the deadline
+      },
+      { client: svc.client },
+    );
+    const started = Date.now();
+    const outcome = await settle(handler(event(), contextWith(10_000)), { stepMs: 250 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(7_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(signal?.aborted).toBe(true);
+    expect(outcome).toMatchObject({ outcome: "failed", failureDetails: { type: "JobFailed" } });
+    expect(svc.inputs("PutJobFailureResult")[0].failureDetails.message).toBe(
+      "The Lambda function was about to time out (10 s were left when the job started); the job was failed before that happened.",
+    );
+    expect(svc.count("PutJobSuccessResult")).toBe(0);
+  });
+
+  it("keeps at most half of a short remaining time as the safety margin", async () => {
+    useClock();
+    const svc = service();
+    const handler = createLambdaJobHandler(() => new Promise(() => {}), { client: svc.client });
+    const started = Date.now();
+    await settle(handler(event(), contextWith(2_000)), { stepMs: 100 });
+    expect(Date.now() - started).toBe(1_000);
+    expect(svc.count("PutJobFailureResult")).toBe(1);
+  });
+
+  it("refuses an invalid result by reporting a failure", async () => {
+    const svc = service();
+    const handler = createLambdaJobHandler(() => ({ continuationToken: "t", outputVariables: { A: "1" } }), { client: svc.client });
+    const outcome = await handler(event(), contextWith(60_000));
+    expect(outcome.outcome).toBe("failed");
+    expect(outcome.failureDetails?.message).toMatch(/^The job handler returned an invalid result: outputVariables can only be reported/);
+  });
+
+  it("throws when the result cannot be reported, unless the job no longer takes one", async () => {
+    const broken = service({
+      PutJobSuccessResult: () => {
+        throw new FakeError("InternalError", "try later", 500);
+      },
+    });
+    await expect(createLambdaJobHandler(() => {}, { client: broken.client })(event(), contextWith(60_000))).rejects.toMatchObject({ name: "InternalError" });
+    const gone = service({
+      PutJobSuccessResult: () => {
+        throw new FakeError("InvalidJobStateException", "job already completed");
+      },
+    });
+    await expect(createLambdaJobHandler(() => {}, { client: gone.client })(event(), contextWith(60_000))).resolves.toEqual({ jobId: JOB, outcome: "succeeded" });
+  });
+
+  it("rejects an event that is not a CodePipeline job", async () => {
+    const svc = service();
+    const handler = createLambdaJobHandler(() => {}, { client: svc.client });
+    await expect(handler({} as any, contextWith(1000))).rejects.toThrow(/CodePipeline\.job/);
+    expect(svc.calls).toHaveLength(0);
+  });
+});
