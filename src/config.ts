@@ -9,10 +9,11 @@ import type {
   Logger,
   Provider,
   RequestHandler,
+  RequestHandlerParams,
   RetryStrategyV2,
   UserAgent,
 } from "@smithy/types";
-import type { HttpRequest, HttpResponse } from "@smithy/types";
+import type { HttpResponse } from "@smithy/types";
 import type { EndpointParameters } from "./endpoints.js";
 
 /** Options for one call: `client.send(command, options)`. */
@@ -24,8 +25,11 @@ export interface SendOptions extends HttpHandlerOptions {
 /** Node-style callback of `send(command, cb)` and the aggregated methods. */
 export type Callback<T> = (err: any, data?: T) => void;
 
-/** Any v3-compatible HTTP handler. */
-export type HttpHandler = RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions> & {
+/**
+ * Any v3-compatible HTTP handler. The request type is left open, as in v3's config type, so that handlers
+ * typed with `@smithy/core`'s `HttpRequest` class (such as `NodeHttpHandler`) are accepted.
+ */
+export type HttpHandler = RequestHandler<any, HttpResponse, HttpHandlerOptions> & {
   destroy?: () => void;
   updateHttpClientConfig?: (key: never, value: never) => void;
   httpHandlerConfigs?: () => object;
@@ -58,7 +62,7 @@ export interface CodePipelineClientConfig {
   /** A retry strategy (v3 `RetryStrategyV2`); share one instance between clients to share one retry budget. */
   retryStrategy?: RetryStrategyV2;
   /** HTTP handler instance, or options for the default one. */
-  requestHandler?: HttpHandler | Record<string, unknown>;
+  requestHandler?: HttpHandler | RequestHandlerParams | Record<string, unknown>;
   /** Milliseconds one attempt may take, socket wait and connection included. Default 30 000. */
   requestTimeout?: number;
   /** Milliseconds to establish a connection. Default 5 000. */

@@ -771,7 +771,8 @@ export class Engine {
     const e = p.executions.find((x) => x.id === executionId);
     if (!e || slot?.latest !== e)
       fail("NotLatestPipelineExecutionException", `The execution ${executionId} is not the latest execution of stage ${stageName}, so the stage cannot be retried for it.`);
-    const sr = e!.stages.get(stageName)!;
+    const sr = e!.stages.get(stageName);
+    if (!sr) return fail("StageNotRetryableException", `The execution ${executionId} did not run stage ${stageName}.`);
     if (sr.status !== "Failed" && sr.status !== "Stopped")
       fail("StageNotRetryableException", `The stage ${stageName} is ${sr.status} in execution ${executionId}; only a failed or stopped stage can be retried.`);
     if (e!.decl.version !== p.decl.version)

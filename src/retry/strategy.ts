@@ -143,9 +143,10 @@ const THROTTLING_CODES = new Set([
 const TRANSIENT_NAMES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
 const TRANSIENT_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+/** The TypeError messages of failed fetches: browsers, React Native, undici, and mock servers such as msw. */
 const FETCH_FAILURES = new Set([
   "Failed to fetch", "NetworkError when attempting to fetch resource", "The Internet connection appears to be offline",
-  "Load failed", "Network request failed", "fetch failed",
+  "Load failed", "Network request failed", "fetch failed", "Network error",
 ]);
 
 const statusOf = (error: any): number | undefined => error.$metadata?.httpStatusCode ?? error.$response?.statusCode;
@@ -168,7 +169,7 @@ export function isTransientError(error: any, depth = 0): boolean {
     TRANSIENT_NAMES.has(error.name) ||
     TRANSIENT_CODES.has(error.code) ||
     TRANSIENT_STATUS.has(statusOf(error) ?? 0) ||
-    (error instanceof TypeError && FETCH_FAILURES.has(error.message)) ||
+    (error instanceof TypeError && FETCH_FAILURES.has(error.message.replace(/\.$/, ""))) ||
     (error.code === "ERR_HTTP2_STREAM_ERROR" && String(error.message).includes("NGHTTP2_REFUSED_STREAM")) ||
     (depth < 10 && error.cause !== undefined && isTransientError(error.cause, depth + 1))
   );

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { NodeHttpHandler, type NodeHttpHandlerOptions } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodePipelineClient, ListPipelinesCommand } from "../../src/index.js";
 
@@ -35,6 +35,14 @@ describe("v3 request handlers", () => {
     expect(out.pipelines).toEqual([{ name: "from-server" }]);
     expect(out.$metadata.requestId).toBe("local-1");
     expect(seen.at(-1)).toEqual({ target: "CodePipeline_20150709.ListPipelines", body: '{"maxResults":2}' });
+    client.destroy();
+  });
+
+  it("handler options typed as v3's NodeHttpHandlerOptions configure the default handler", async () => {
+    const requestHandler: NodeHttpHandlerOptions = { connectionTimeout: 2_000, requestTimeout: 5_000 };
+    const client = new CodePipelineClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "a", secretAccessKey: "b" }, requestHandler });
+    const out = await client.send(new ListPipelinesCommand({}));
+    expect(out.pipelines).toEqual([{ name: "from-server" }]);
     client.destroy();
   });
 });
