@@ -748,8 +748,14 @@ export class Engine {
     sr.status = "Stopping";
     for (const c of sr.conditions.values())
       if (c.status === "InProgress") {
-        for (const r of c.rules) if (r.status === "InProgress") (this.cancel(r.timer), (r.status = "Abandoned"));
+        for (const r of c.rules)
+          if (r.status === "InProgress") {
+            this.cancel(r.timer);
+            r.status = "Abandoned";
+            r.updated = new Date();
+          }
         c.status = "Abandoned";
+        c.updated = new Date();
       }
     for (const r of sr.runs.values())
       if (r.status === "InProgress" && (abandon || r.token)) this.completeAction(r, "Abandoned", { summary: abandon ? "Abandoned by a stop request" : "Stopped" });

@@ -117,7 +117,7 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
     try {
       await verifySignature({ method: req.method ?? "GET", path, headers, body }, keys, region);
       const op = opName === undefined ? undefined : operations[opName];
-      if (req.method !== "POST" || !op || !operations.hasOwnProperty(opName!))
+      if (req.method !== "POST" || !op || !Object.hasOwn(operations, opName!))
         throw new ServiceError("UnknownOperationException", `Unknown operation ${JSON.stringify(target)}: send POST with x-amz-target ${TARGET_PREFIX}<Operation>.`);
       let input: unknown = {};
       const text = body.toString("utf8");

@@ -18,16 +18,42 @@ export interface SignalLike {
 export const abortError = (signal?: SignalLike | null): AbortError =>
   new AbortError("Request aborted", signal?.reason === undefined ? {} : { cause: signal.reason });
 
+interface Waiting {
+  fns: Set<() => void>;
+  dispatch: () => void;
+}
+
+/** The callbacks waiting on each signal: one listener per signal, however many calls share it. */
+const waiting = /* @__PURE__ */ new WeakMap<SignalLike, Waiting>();
+
 /**
  * Calls `fn` once when `signal` aborts. Returns a function that stops listening.
+ * A signal gets a single listener however many calls share it (so Node does not warn
+ * about a leak when thousands of calls use one signal), removed when the last call ends.
  * Signals without `addEventListener` get a chained `onabort` that still calls the
  * caller's own handler, and is taken back out when it fires or listening stops.
  */
 export function onAbort(signal: SignalLike | null | undefined, fn: () => void): () => void {
   if (!signal) return noop;
   if (typeof signal.addEventListener === "function") {
-    signal.addEventListener("abort", fn, { once: true });
-    return () => signal.removeEventListener?.("abort", fn);
+    let w = waiting.get(signal);
+    if (!w) {
+      const fns = new Set<() => void>();
+      const dispatch = () => {
+        waiting.delete(signal);
+        for (const f of [...fns]) f();
+        fns.clear();
+      };
+      waiting.set(signal, (w = { fns, dispatch }));
+      signal.addEventListener("abort", dispatch, { once: true });
+    }
+    const entry = w;
+    entry.fns.add(fn);
+    return () => {
+      if (!entry.fns.delete(fn) || entry.fns.size > 0 || waiting.get(signal) !== entry) return;
+      waiting.delete(signal);
+      signal.removeEventListener?.("abort", entry.dispatch);
+    };
   }
   const previous = signal.onabort;
   const restore = () => {

@@ -314,3 +314,33 @@ describe("cancellation", () => {
     void GetPipelineCommand;
   });
 });
+
+describe("one signal shared by many calls", () => {
+  it("adds a single listener, cancels every call, and Node does not warn about a leak", async () => {
+    vi.useRealTimers();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    const handler = scripted(never);
+    const client = await warmClient(handler);
+    const controller = new AbortController();
+    let active = 0;
+    let most = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...a: Parameters<typeof add>) => (add(...a), (most = Math.max(most, ++active)))) as any;
+    signal.removeEventListener = ((...a: Parameters<typeof remove>) => (remove(...a), active--)) as any;
+    const calls = Array.from({ length: 50 }, () => settle(client.send(new ListPipelinesCommand({}), { abortSignal: controller.signal })));
+    for (let i = 0; i < 50 && handler.requests.length < 50; i++) await ticks(1);
+    expect(handler.requests).toHaveLength(50);
+    expect(most).toBe(1);
+    controller.abort();
+    const results = await Promise.all(calls);
+    expect(results.every((r) => !r.ok && r.error.name === "AbortError")).toBe(true);
+    expect(handler.signals.every((s) => s.aborted)).toBe(true);
+    await ticks(5);
+    process.off("warning", onWarning);
+    expect(warnings.filter((w) => /leak/i.test(w))).toEqual([]);
+  });
+});
