@@ -34,9 +34,13 @@ const asError = (e: unknown): any =>
 
 /** Records the attempts and the time spent backing off on an error's `$metadata`. */
 function withAttempts(error: any, attempts: number, totalRetryDelay: number): any {
-  const md: ResponseMetadata = error.$metadata && typeof error.$metadata === "object" ? error.$metadata : (error.$metadata = {});
-  md.attempts = attempts;
-  md.totalRetryDelay = totalRetryDelay;
+  try {
+    const md: ResponseMetadata = error.$metadata && typeof error.$metadata === "object" ? error.$metadata : (error.$metadata = {});
+    md.attempts = attempts;
+    md.totalRetryDelay = totalRetryDelay;
+  } catch {
+    // a frozen error from custom middleware stays as it is
+  }
   return error;
 }
 
@@ -55,10 +59,13 @@ export const retryMiddleware = (config: ResolvedConfig) => (next: (args: any) =>
   const strategy = settings.retryStrategy as RetryStrategyV2 & Partial<LegacyRetryStrategy> & { maxAttempts?: () => Promise<number> };
   if (typeof strategy.acquireInitialRetryToken !== "function" && typeof strategy.retry === "function") return strategy.retry(next, args);
   const signal = context.options?.abortSignal as SignalLike | undefined;
-  const maxAttempts =
-    config.retryStrategy && typeof strategy.maxAttempts === "function"
-      ? await strategy.maxAttempts().catch(() => settings.maxAttempts)
-      : settings.maxAttempts;
+  let maxAttempts = settings.maxAttempts;
+  if (config.retryStrategy && typeof strategy.maxAttempts === "function") {
+    const own = await Promise.resolve()
+      .then(() => strategy.maxAttempts!())
+      .catch(() => undefined);
+    if (Number.isInteger(own) && own! > 0) maxAttempts = own!;
+  }
   let attempts = 0;
   let totalRetryDelay = 0;
   const fail = (e: unknown) => withAttempts(asError(e), attempts, totalRetryDelay);
@@ -76,9 +83,14 @@ export const retryMiddleware = (config: ResolvedConfig) => (next: (args: any) =>
     if (signal?.aborted) throw aborted();
     attempts++;
     const headers = { ...request.headers, "amz-sdk-request": `attempt=${attempts}; max=${maxAttempts}` };
+    let out: any;
     let error: any;
     try {
-      const out = await next({ ...args, request: { ...request, headers } });
+      out = await next({ ...args, request: { ...request, headers } });
+    } catch (e) {
+      error = asError(e);
+    }
+    if (!error) {
       strategy.recordSuccess(token);
       const md = out?.output?.$metadata;
       if (md) {
@@ -86,8 +98,6 @@ export const retryMiddleware = (config: ResolvedConfig) => (next: (args: any) =>
         md.totalRetryDelay = totalRetryDelay;
       }
       return out;
-    } catch (e) {
-      error = asError(e);
     }
     if (signal?.aborted) throw aborted(error);
     const info: RetryErrorInfo = { error, errorType: classifyError(error) };
