@@ -80,9 +80,9 @@ it("2,000 concurrent calls through one client: each settles with its own answer,
 });
 
 it("time spent waiting for a free socket counts toward the request timeout", async () => {
-  // one socket, a server that takes 200 ms: the second call waits 200 ms for the socket, then 200 ms more
-  server.reply((req, res, n, raw) => void setTimeout(() => json({ pipelines: [{ name: `n${n}` }] })(req, res, n, raw), 200));
-  const client = clientFor(server.url, { requestTimeout: 300, maxAttempts: 1, requestHandler: { httpAgent: { maxSockets: 1 } }, logger: quiet });
+  // one socket, a server that takes 300 ms: the second call waits 300 ms for the socket, then 300 ms more
+  server.reply((req, res, n, raw) => void setTimeout(() => json({ pipelines: [{ name: `n${n}` }] })(req, res, n, raw), 300));
+  const client = clientFor(server.url, { requestTimeout: 450, maxAttempts: 1, requestHandler: { httpAgent: { maxSockets: 1 } }, logger: quiet });
   const [first, second] = await Promise.all([settle(client.send(new ListPipelinesCommand({}))), settle(client.send(new ListPipelinesCommand({})))]);
   client.destroy();
   expect(first.ok).toBe(true);
@@ -110,7 +110,7 @@ it("the pool size can be raised: with maxSockets 8 nothing queues for 8 parallel
   const warnings: string[] = [];
   const logger = { trace() {}, debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
   const before = connections;
-  const client = clientFor(server.url, { logger, requestHandler: { httpAgent: { maxSockets: 8 }, socketAcquisitionWarningTimeout: 20 } });
+  const client = clientFor(server.url, { logger, requestHandler: { httpAgent: { maxSockets: 8 }, socketAcquisitionWarningTimeout: 200 } });
   await Promise.all(Array.from({ length: 8 }, () => client.send(new ListPipelinesCommand({}))));
   client.destroy();
   expect(warnings).toEqual([]);

@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import { CodePipelineServiceException, GetPipelineCommand } from "../../src/index.js";
 import { clientFor, settle } from "./helpers.js";
 
-const ENDPOINT = "https://codepipeline.us-east-1.amazonaws.com";
+// a host that cannot resolve: if interception ever failed, nothing would leave the machine
+const ENDPOINT = "https://codepipeline.example.invalid";
 const calls: string[] = [];
 let next: () => Response;
 const server = setupServer(
