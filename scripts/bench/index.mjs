@@ -99,14 +99,16 @@ console.log(`\n${table}\n\nTargets:\n${targetLines}\n`);
 function notes() {
   return `## Where the figures stand
 
-- Bundle bytes: about half of client + one command is dependencies (\`@smithy/signature-v4\`, \`@aws-crypto/sha256-js\` with
-  \`tslib\`, \`@smithy/fetch-http-handler\` and the \`@smithy/core\` parts they pull in). The per-module breakdown and the
-  concrete cuts that would reach 12 KB are in [docs/performance.md](docs/performance.md#bundle-size).
+- Bundle bytes: over 40% of client + one command is dependencies (\`@smithy/signature-v4\`, \`@aws-crypto/sha256-js\` with
+  \`tslib\`, \`@smithy/fetch-http-handler\`, and the \`@smithy/core\` parts the signer pulls in that no bundler can drop).
+  The per-module breakdown, and the cuts that would reach 12 KB, are in
+  [docs/performance.md](docs/performance.md#bundle-size).
 - CPU per call against the floor: the floor does only what any client must (sign, send, parse). The client adds, per
-  call, the middleware stack, the retry strategy's bookkeeping, a per-attempt \`AbortController\` and timer for
-  \`requestTimeout\`, \`@smithy/node-http-handler\` (its socket and abort listeners) and a few awaits more. A CPU profile
-  (\`node --cpu-prof scripts/bench/calls.mjs ours <port>\`) puts the signer and \`node:http\` on top, as for the floor;
-  the client's own functions are about 20-30 µs per call. See [docs/performance.md](docs/performance.md#cpu-per-call).`;
+  call, the middleware stack, the retry strategy's bookkeeping, a per-attempt \`AbortController\`, promise and timer
+  for \`requestTimeout\`, an invocation id, and a few awaits more. A CPU profile
+  (\`node --cpu-prof scripts/bench/calls.mjs ours <port>\`) puts \`node:http\` and the signer on top, as for the floor;
+  the client's own functions take about 30 µs of a call. Ratios near a target flip between runs: the CPU figures move
+  by 10-20% from run to run. See [docs/performance.md](docs/performance.md#cpu-per-call).`;
 }
 
 if (write) {
