@@ -87,10 +87,11 @@ const isHandler = (h: unknown): h is HttpHandler => typeof (h as HttpHandler | u
 
 /** A handler that creates the platform's default handler at its first request. */
 function lazyHandler(options: Record<string, unknown>): HttpHandler {
-  let real: Promise<HttpHandler> | undefined;
+  const real = memo(() => runtime.createHandler(options));
+  let created = false;
   return {
-    handle: (request, handlerOptions) => (real ??= runtime.createHandler(options)).then((h) => h.handle(request, handlerOptions)),
-    destroy: () => void real?.then((h) => h.destroy?.()),
+    handle: (request, handlerOptions) => ((created = true), real().then((h) => h.handle(request, handlerOptions))),
+    destroy: () => void (created && real().then((h) => h.destroy?.(), () => {})),
     httpHandlerConfigs: () => options,
   };
 }
