@@ -26,7 +26,7 @@ const size = { ours: await measure(OURS), v3: await measure(V3) };
 step("Node cold start");
 const cold = coldStart(15);
 step("per-call cost (server, floor, ours, v3)");
-const calls = await perCall(["floor", "ours", "v3"], 3);
+const calls = await perCall(["floor", "ours", "v3"], 5);
 step("done");
 
 // ---- formatting
