@@ -2,8 +2,8 @@
  * Checks the SigV4 signature of a request the local endpoint received, by signing the same request
  * again with `@smithy/signature-v4` and the secret that belongs to the access key.
  */
-import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from "node:crypto";
-import type { Checksum, SourceData } from "@smithy/types";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { NodeSha256 } from "../runtime/node-sha256.js";
 import { ServiceError } from "./util.js";
 
 export interface LocalCredentials {
@@ -18,27 +18,6 @@ export interface ReceivedRequest {
   headers: Record<string, string>;
   body: Uint8Array;
 }
-
-class Sha256 implements Checksum {
-  #secret?: SourceData;
-  #hash!: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.#secret = secret;
-    this.reset();
-  }
-  update(data: SourceData): void {
-    this.#hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.#hash.digest();
-  }
-  reset(): void {
-    this.#hash = this.#secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(this.#secret));
-  }
-}
-
-const bytes = (d: SourceData): Uint8Array | string =>
-  typeof d === "string" ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
 
 /** How far the signing time may be from the endpoint's clock, as on AWS. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -108,7 +87,7 @@ export async function verifySignature(
     credentials: { accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
     region,
     service: "codepipeline",
-    sha256: Sha256,
+    sha256: NodeSha256,
     uriEscapePath: true,
     applyChecksum: false,
   });

@@ -1,38 +1,15 @@
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { platform, release } from "node:os";
-import type { Checksum, SourceData } from "@smithy/types";
+import { NodeSha256 } from "./node-sha256.js";
 import type { Runtime } from "./types.js";
 import { loadNodeDefaults, nodeDefaultCredentials } from "./node-config.js";
-
-/** SHA-256 on node:crypto: several times faster than the JavaScript implementation. */
-class NodeSha256 implements Checksum {
-  #secret?: SourceData;
-  #hash!: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.#secret = secret;
-    this.reset();
-  }
-  update(data: SourceData): void {
-    this.#hash.update(toBytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.#hash.digest();
-  }
-  reset(): void {
-    this.#hash = this.#secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(this.#secret));
-  }
-}
-
-const toBytes = (d: SourceData): Uint8Array | string =>
-  typeof d === "string" ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
 
 export const runtime: Runtime = {
   platform: "node",
   loadDefaults: loadNodeDefaults,
   defaultCredentials: nodeDefaultCredentials,
   async createHandler(options) {
-    const { NodeHttpHandler } = await import("./node-http.js");
-    return NodeHttpHandler.create(options);
+    const { createNodeHandler } = await import("./node-http.js");
+    return createNodeHandler(options);
   },
   async loadSigner() {
     return (await import("@smithy/signature-v4")).SignatureV4;
