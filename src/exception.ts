@@ -31,24 +31,43 @@ export class CodePipelineServiceException extends Error {
     this.$metadata = $metadata ?? {};
     Object.assign(this, rest);
     if ($response) Object.defineProperty(this, "$response", { value: $response, enumerable: false });
+    Object.defineProperty(this, BRAND, { value: true });
     Object.setPrototypeOf(this, new.target.prototype);
   }
 
   /**
-   * `instanceof` as in v3: besides the prototype chain, any service error (an object with a `$fault`
-   * and `$metadata`) whose `name` is this class's error name matches it. So a modeled error the
-   * operation does not declare, an error from a second copy of this package (ESM and CJS both
-   * loaded) or one built by a mock still matches its class.
+   * `instanceof` as in v3: besides the prototype chain, an error of this package whose `name`
+   * is this class's error name matches it. So a modeled error the operation does not declare
+   * (it arrives as a `CodePipelineServiceException` with that name) and an error from a second
+   * copy of this package (ESM and CommonJS both loaded) or from `@aws-sdk/client-codepipeline`
+   * (code bases part-way through a migration) still match their class. Errors of other
+   * services never match.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    const v = value as { $fault?: unknown; $metadata?: unknown; name?: unknown } | null;
-    if (typeof v !== "object" || v === null || (v.$fault !== "client" && v.$fault !== "server") || !v.$metadata) return false;
-    if (this === CodePipelineServiceException) return true;
-    try {
-      return v.name === new (this as unknown as new (o: ServiceExceptionOptions) => Error)({}).name;
-    } catch {
-      return false;
-    }
+    if (typeof value !== "object" || value === null || !(ours(value) || fromOfficialClient(value))) return false;
+    return this === CodePipelineServiceException || (value as Error).name === errorName(this);
   }
 }
+
+const ours = (value: object): boolean => (value as { [BRAND]?: true })[BRAND] === true;
+/** Errors of `@aws-sdk/client-codepipeline` carry the model's shape id on their class. */
+const fromOfficialClient = (value: object): boolean =>
+  String((value.constructor as { shapeId?: unknown } | undefined)?.shapeId ?? "").startsWith("com.amazonaws.codepipeline#");
+
+/** Marks errors of this package, across copies of it. */
+const BRAND: unique symbol = /* @__PURE__ */ Symbol.for("codepipeline-client.ServiceException") as any;
+
+const names = /* @__PURE__ */ new WeakMap<object, string>();
+const errorName = (ctor: object): string | undefined => {
+  let name = names.get(ctor);
+  if (name === undefined) {
+    try {
+      name = new (ctor as new (o: ServiceExceptionOptions) => Error)({}).name;
+    } catch {
+      name = "";
+    }
+    names.set(ctor, name);
+  }
+  return name;
+};
