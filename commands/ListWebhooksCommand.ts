@@ -8,7 +8,11 @@ import { InvalidNextTokenException, ValidationException } from "../models/errors
 export interface ListWebhooksCommandInput extends ListWebhooksInput {}
 export interface ListWebhooksCommandOutput extends ListWebhooksOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "ListWebhooks", e: [InvalidNextTokenException, ValidationException], o: { webhooks: [{ lastTriggered: 1 }] } };
+const op: OperationSpec = {
+  n: "ListWebhooks",
+  e: [InvalidNextTokenException, ValidationException],
+  o: { webhooks: [{ definition: { authenticationConfiguration: { SecretToken: 2 } }, lastTriggered: 1 }] },
+};
 
 /**
  * Sends the `ListWebhooks` operation.

@@ -29,7 +29,8 @@ const op: OperationSpec = {
     TooManyTagsException,
     ValidationException,
   ],
-  o: { webhook: { lastTriggered: 1 } },
+  i: { webhook: { authenticationConfiguration: { SecretToken: 2 } } },
+  o: { webhook: { definition: { authenticationConfiguration: { SecretToken: 2 } }, lastTriggered: 1 } },
 };
 
 /**

@@ -1,5 +1,5 @@
 // src/generated/shapes.ts: the model as compact tables, for the input validator, the fake server and the stubber.
-import { enumEntries, kindOf, literal, propKey, sortBy, TRAITS } from "./lib.mjs";
+import { ALSO_SENSITIVE, enumEntries, kindOf, literal, propKey, sortBy, TRAITS } from "./lib.mjs";
 
 const HEADER = `/**
  * The operations and shapes of the CodePipeline model as plain data. Shapes are keyed by their short name
@@ -72,7 +72,7 @@ function shapeEntry(ctx, id) {
   const kind = kindOf(s);
   const length = t[TRAITS.length] ?? {};
   const range = t[TRAITS.range] ?? {};
-  const x = t[TRAITS.sensitive] ? 1 : undefined;
+  const x = t[TRAITS.sensitive] || ALSO_SENSITIVE.has(id) ? 1 : undefined;
   switch (kind) {
     case "structure":
       return defined({

@@ -474,7 +474,7 @@ export const shapes: { [name: string]: ShapeInfo } = {
   WebhookArn: { k: "string" },
   WebhookAuthConfiguration: { k: "structure", m: { AllowedIPRange: { t: "WebhookAuthConfigurationAllowedIPRange" }, SecretToken: { t: "WebhookAuthConfigurationSecretToken" } } },
   WebhookAuthConfigurationAllowedIPRange: { k: "string", min: 1, max: 100 },
-  WebhookAuthConfigurationSecretToken: { k: "string", min: 1, max: 100 },
+  WebhookAuthConfigurationSecretToken: { k: "string", min: 1, max: 100, x: 1 },
   WebhookAuthenticationType: { k: "enum", values: ["GITHUB_HMAC", "IP", "UNAUTHENTICATED"] },
   WebhookDefinition: { k: "structure", m: { name: { t: "WebhookName", r: 1 }, targetPipeline: { t: "PipelineName", r: 1 }, targetAction: { t: "ActionName", r: 1 }, filters: { t: "WebhookFilters", r: 1 }, authentication: { t: "WebhookAuthenticationType", r: 1 }, authenticationConfiguration: { t: "WebhookAuthConfiguration", r: 1 } } },
   WebhookErrorCode: { k: "string" },
