@@ -1,21 +1,24 @@
 /**
- * The default HTTP handler in Node: node:http(s) with keep-alive agents, a connection
- * timeout, a warning naming the client when calls queue for sockets, and proxies from
- * HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Loaded on the first request only.
+ * The default HTTP handler in Node: `NodeHttpHandler` from `@smithy/node-http-handler`,
+ * given keep-alive agents of ours (or the caller's, or proxy agents when HTTPS_PROXY /
+ * HTTP_PROXY / ALL_PROXY is set), and around it what the client adds: a connection timeout
+ * covering the TLS handshake, errors that name the client and the option to change, and a
+ * warning naming the client when calls queue for sockets. Loaded on the first request only.
  *
  * The per-attempt request timeout is enforced by the client around the handler
- * (see src/handler.ts), so it covers the socket wait and the body as well.
+ * (see src/handler.ts), so it covers the socket wait and the body as well; the inner
+ * handler gets `requestTimeout: 0`.
  */
-// Default imports: `http.request` is read at call time, so interceptors that patch the module (msw, nock) see our requests.
 import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
-import type { HttpHandlerOptions, HttpRequest, HttpResponse, Logger } from "@smithy/types";
+import type { Duplex } from "node:stream";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { HttpHandlerOptions, HttpRequest, HttpResponse, Logger, NodeHttpHandlerOptions } from "@smithy/types";
 import { TimeoutError } from "../errors.js";
-import { abortError, onAbort, type SignalLike } from "../retry/abort.js";
 
 /** Options of the default Node handler: `new CodePipelineClient({ requestHandler: { ... } })`. */
-export interface NodeHandlerOptions {
+export interface NodeHandlerOptions extends Omit<NodeHttpHandlerOptions, "httpAgent" | "httpsAgent"> {
   /** Agent for http endpoints, or options for the default one (`keepAlive: true, maxSockets: 50`). */
   httpAgent?: http.Agent | http.AgentOptions;
   /** Agent for https endpoints, or options for the default one (`keepAlive: true, maxSockets: 50`). */
@@ -24,7 +27,7 @@ export interface NodeHandlerOptions {
   connectionTimeout?: number;
   /** Per-attempt timeout; read by the client, which enforces it around the handler. */
   requestTimeout?: number;
-  /** Milliseconds a request may wait for a free socket before the client warns. Default 1 000. */
+  /** Milliseconds a request may wait for a free socket before the client warns. Default 1 000; 0 turns it off. */
   socketAcquisitionWarningTimeout?: number;
   /** Where pool warnings go when the client has no logger of its own. Default `console`. */
   logger?: Logger;
@@ -46,10 +49,20 @@ export const DEFAULT_MAX_SOCKETS = 50;
 export const DEFAULT_SOCKET_WARNING_TIMEOUT = 1_000;
 const WARNING_INTERVAL = 15_000;
 const PROXY_VARIABLES = ["https_proxy", "http_proxy", "all_proxy"];
+/** Codes that `NodeHttpHandler` renames `TimeoutError`; they are network failures, not timeouts. */
+const RENAMED_CODES = ["ECONNRESET", "EPIPE", "ETIMEDOUT"];
+/** `NodeHttpHandler`'s pool warning: sockets in use, then requests queued. */
+const CAPACITY_WARNING = /socket usage at capacity=(\d+) and (\d+) additional requests are enqueued/;
 
 /** True when a proxy variable is set (either case). */
 export const proxyConfigured = (env: NodeJS.ProcessEnv = process.env): boolean =>
   PROXY_VARIABLES.some((k) => !!(env[k] || env[k.toUpperCase()]));
+
+/** The default handler for the client's `requestHandler` options; loads proxy support only when a proxy variable is set. */
+export async function createNodeHandler(options: NodeHandlerOptions = {}): Promise<DefaultNodeHandler> {
+  const proxy = proxyConfigured() ? await (await import("./proxy.js")).loadProxySupport() : undefined;
+  return new DefaultNodeHandler(options, proxy);
+}
 
 const isAgent = (a: unknown): a is http.Agent =>
   a instanceof http.Agent || typeof (a as { addRequest?: unknown } | undefined)?.addRequest === "function";
@@ -60,156 +73,308 @@ const count = (byOrigin: NodeJS.ReadOnlyDict<unknown[]> | undefined): number => 
   return n;
 };
 
-export class NodeHttpHandler {
+/** The last request queued for each origin of the agent (usually none). */
+const queueTails = (agent: http.Agent): http.ClientRequest[] | undefined => {
+  let tails: http.ClientRequest[] | undefined;
+  for (const k in agent.requests) {
+    const queue = agent.requests[k];
+    if (queue?.length) (tails ??= []).push(queue[queue.length - 1]!);
+  }
+  return tails;
+};
+
+/** The request queued since `before` was taken, if any. */
+const queuedSince = (agent: http.Agent, before: http.ClientRequest[] | undefined): http.ClientRequest | undefined => {
+  for (const k in agent.requests) {
+    const queue = agent.requests[k];
+    const last = queue?.[queue.length - 1];
+    if (last && !before?.includes(last)) return last;
+  }
+  return undefined;
+};
+
+/** Ends a new connection that is not open within `ms` (TCP, and the TLS handshake for https). */
+function limitConnect(socket: Duplex | null | undefined, ms: number, tls: boolean, fail: () => Error): Duplex | null | undefined {
+  if (!socket || !(ms > 0)) return socket;
+  const s = socket as Socket;
+  const event = tls ? "secureConnect" : "connect";
+  const timer = setTimeout(() => s.destroy(fail()), ms);
+  const done = () => {
+    clearTimeout(timer);
+    s.off(event, done);
+    s.off("close", done);
+  };
+  s.once(event, done);
+  s.once("close", done);
+  return socket;
+}
+
+/** Reads the connection timeout and builds its error when a connection is created. */
+interface ConnectLimit {
+  ms(): number;
+  fail(host: string | null | undefined, port: unknown): Error;
+}
+
+class PoolAgent extends http.Agent {
+  readonly #limit: ConnectLimit;
+  constructor(options: http.AgentOptions, limit: ConnectLimit) {
+    super(options);
+    this.#limit = limit;
+  }
+  override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void) {
+    return limitConnect(super.createConnection(options, callback), this.#limit.ms(), false, () =>
+      this.#limit.fail(options.host ?? options.hostname, options.port),
+    );
+  }
+}
+
+class TlsPoolAgent extends https.Agent {
+  readonly #limit: ConnectLimit;
+  constructor(options: https.AgentOptions, limit: ConnectLimit) {
+    super(options);
+    this.#limit = limit;
+  }
+  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void) {
+    return limitConnect(super.createConnection(options, callback), this.#limit.ms(), true, () =>
+      this.#limit.fail(options.host ?? options.hostname, options.port),
+    );
+  }
+}
+
+/** One `NodeHttpHandler` with the agent it sends through. */
+interface Route {
+  tls: boolean;
+  agent: http.Agent;
+  /** The caller's own agent: the inner handler enforces the connection timeout (TCP only). */
+  external: boolean;
+  inner: NodeHttpHandler;
+  /** `http.request` when the route was made: NodeHttpHandler keeps the one it saw first (see `#routeFor`). */
+  httpRequest: typeof http.request;
+  /** Pending until the inner handler has resolved its configuration (see `#prime`). */
+  ready?: Promise<void>;
+}
+
+/** An already aborted signal: sends nothing, but makes `NodeHttpHandler` resolve its configuration. */
+const ABORTED = { aborted: true } as HttpHandlerOptions["abortSignal"];
+const noop = () => {};
+
+/**
+ * The default Node handler. Requests go through one `NodeHttpHandler` per protocol
+ * (and per proxy, NO_PROXY being decided per target origin), each created at its first use.
+ */
+export class DefaultNodeHandler {
   readonly metadata = { handlerProtocol: "http/1.1" };
   #options: NodeHandlerOptions;
   #proxy: ProxySupport | undefined;
-  #agents = new Map<string, http.Agent>();
+  #routes = new Map<string, Route>();
   #lastWarning = -Infinity;
+  #client = "CodePipelineClient";
+  #logger: Logger | undefined;
+  readonly #limit: ConnectLimit = {
+    ms: () => this.#options.connectionTimeout ?? 0,
+    fail: (host, port) =>
+      new TimeoutError(
+        `${this.#client}: could not connect to ${host}${port ? `:${port}` : ""} within ${this.#options.connectionTimeout} ms (connectionTimeout)`,
+      ),
+  };
 
   constructor(options: NodeHandlerOptions = {}, proxy?: ProxySupport) {
     this.#options = { ...options };
     this.#proxy = proxy;
   }
 
-  /** The handler for the client's `requestHandler` options; loads proxy support only when a proxy variable is set. */
-  static async create(options: NodeHandlerOptions = {}): Promise<NodeHttpHandler> {
-    const proxy = proxyConfigured() ? await (await import("./proxy.js")).loadProxySupport() : undefined;
-    return new NodeHttpHandler(options, proxy);
+  handle(request: HttpRequest, handleOptions: HandleOptions = {}): Promise<{ response: HttpResponse }> {
+    if (handleOptions.clientName) this.#client = handleOptions.clientName;
+    this.#logger = handleOptions.logger;
+    let route: Route;
+    try {
+      route = this.#routeFor(request);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return route.ready ? route.ready.then(() => this.#send(route, request, handleOptions)) : this.#send(route, request, handleOptions);
   }
 
-  /** The agent a request goes through: the one given, else a pooled one (through the proxy, if any). */
-  agentFor(request: HttpRequest): http.Agent {
+  #send(route: Route, request: HttpRequest, handleOptions: HandleOptions): Promise<{ response: HttpResponse }> {
+    const warnAfter = this.#warnAfter();
+    const { agent } = route;
+    const before = warnAfter > 0 ? queueTails(agent) : undefined;
+    // requestTimeout 0: the client's own timeout (src/handler.ts) ends the attempt; NodeHttpHandler's would only warn
+    const sent = route.inner.handle(request as any, { abortSignal: handleOptions.abortSignal, requestTimeout: 0 });
+    // NodeHttpHandler creates the request synchronously once configured: a request that had to queue is the agent's new tail
+    if (warnAfter > 0) {
+      const queued = queuedSince(agent, before);
+      if (queued) this.#watch(queued, route, warnAfter);
+    }
+    return sent.then(undefined, (e: unknown) => {
+      throw this.#clientError(e, request, route);
+    }) as Promise<{ response: HttpResponse }>;
+  }
+
+  /** The route for a request: the caller's agent, else a pooled one (through the proxy, if any). */
+  #routeFor(request: HttpRequest): Route {
     const tls = request.protocol === "https:";
     const given = tls ? this.#options.httpsAgent : this.#options.httpAgent;
-    if (isAgent(given)) return given;
-    const port = request.port ? `:${request.port}` : "";
-    const proxyUrl = this.#proxy?.proxyFor(`${request.protocol}//${request.hostname}${port}`) || "";
-    const key = `${tls ? "https" : "http"} ${proxyUrl}`;
-    let agent = this.#agents.get(key);
-    if (!agent) {
-      const options = { keepAlive: true, maxSockets: DEFAULT_MAX_SOCKETS, ...(given as http.AgentOptions | undefined) };
-      agent = proxyUrl ? this.#proxy!.agent(proxyUrl, tls, options) : new (tls ? https.Agent : http.Agent)(options);
-      this.#agents.set(key, agent);
+    let proxyUrl = "";
+    if (this.#proxy && !isAgent(given)) {
+      const port = request.port ? `:${request.port}` : "";
+      proxyUrl = this.#proxy.proxyFor(`${request.protocol}//${request.hostname}${port}`) || "";
     }
-    return agent;
+    const key = proxyUrl ? `${tls ? "https" : "http"} ${proxyUrl}` : tls ? "https" : "http";
+    let route = this.#routes.get(key);
+    // NodeHttpHandler reads `http.request` once, at its first http request, while interceptors (msw, nock)
+    // patch it when they start and restore it when they stop: a new inner handler picks up the current one
+    if (route && !tls && route.httpRequest !== http.request) {
+      route = this.#route(tls, route.agent, route.external);
+      this.#routes.set(key, route);
+    }
+    if (!route) {
+      let agent: http.Agent;
+      if (isAgent(given)) agent = given;
+      else {
+        const options = { keepAlive: true, maxSockets: DEFAULT_MAX_SOCKETS, ...(given as http.AgentOptions | undefined) };
+        agent = proxyUrl
+          ? this.#proxy!.agent(proxyUrl, tls, options)
+          : tls
+            ? new TlsPoolAgent(options, this.#limit)
+            : new PoolAgent(options, this.#limit);
+      }
+      route = this.#route(tls, agent, isAgent(given));
+      this.#routes.set(key, route);
+    }
+    return route;
   }
 
-  handle(request: HttpRequest, handleOptions: HandleOptions = {}): Promise<{ response: HttpResponse }> {
-    const signal = handleOptions.abortSignal as SignalLike | undefined;
-    const client = handleOptions.clientName ?? "CodePipelineClient";
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(abortError(signal));
-      let agent: http.Agent;
-      try {
-        agent = this.agentFor(request);
-      } catch (e) {
-        return reject(e);
-      }
-      const tls = request.protocol === "https:";
-      const host = request.hostname.replace(/^\[(.*)\]$/, "$1");
-      const query = buildQuery(request.query);
-      const auth = request.username != null || request.password != null ? `${request.username ?? ""}:${request.password ?? ""}` : undefined;
-      const req = (tls ? https : http).request({
-        protocol: request.protocol,
-        host,
-        port: request.port,
-        method: request.method,
-        path: request.path + (query ? `?${query}` : "") + (request.fragment ? `#${request.fragment}` : ""),
-        headers: request.headers,
-        agent,
-        auth,
-      });
-      let connectTimer: ReturnType<typeof setTimeout> | undefined;
-      let warnTimer: ReturnType<typeof setTimeout> | undefined;
-      const unlisten = onAbort(signal, () => {
-        req.destroy();
-        reject(abortError(signal));
-      });
-      req.once("close", () => {
-        clearTimeout(connectTimer);
-        clearTimeout(warnTimer);
-        unlisten();
-      });
-      req.on("error", (e) => reject(e));
-
-      const warnAfter = this.#options.socketAcquisitionWarningTimeout ?? DEFAULT_SOCKET_WARNING_TIMEOUT;
-      if (warnAfter > 0) {
-        warnTimer = setTimeout(() => this.#warnQueued(agent, req, client, handleOptions.logger, tls), warnAfter);
-        warnTimer.unref?.();
-      }
-      const connectionTimeout = this.#options.connectionTimeout ?? 0;
-      req.once("socket", (socket: Socket) => {
-        clearTimeout(warnTimer);
-        if (!(connectionTimeout > 0 && socket.connecting)) return;
-        connectTimer = setTimeout(() => {
-          req.destroy(
-            new TimeoutError(
-              `${client}: could not connect to ${request.hostname}${request.port ? `:${request.port}` : ""} within ${connectionTimeout} ms (connectionTimeout)`,
-            ),
-          );
-        }, connectionTimeout);
-        socket.once(tls ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
-      });
-
-      req.once("response", (res) => {
-        clearTimeout(connectTimer);
-        const headers: Record<string, string> = {};
-        for (const k in res.headers) {
-          const v = res.headers[k];
-          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-        }
-        resolve({ response: { statusCode: res.statusCode ?? -1, reason: res.statusMessage, headers, body: res } as HttpResponse });
-      });
-
-      const body = request.body as unknown;
-      if (body && typeof (body as NodeJS.ReadableStream).pipe === "function") (body as NodeJS.ReadableStream).pipe(req);
-      else req.end(body as string | Uint8Array | undefined);
+  #route(tls: boolean, agent: http.Agent, external: boolean): Route {
+    const { httpAgent, httpsAgent, requestTimeout, connectionTimeout, socketAcquisitionWarningTimeout, logger, ...rest } = this.#options;
+    const route: Route = { tls, agent, external, inner: undefined!, httpRequest: http.request };
+    const warnAfter = this.#warnAfter();
+    route.inner = new NodeHttpHandler({
+      ...rest,
+      // the same agent in both slots: a route carries one protocol, and no spare agent gets created
+      httpAgent: agent,
+      httpsAgent: agent as https.Agent,
+      requestTimeout: 0,
+      // our agents time TCP and TLS themselves, from the moment the connection is made (not while queued);
+      // proxy agents hand over connected sockets, so, as before, the proxy connection counts toward requestTimeout
+      connectionTimeout: external ? connectionTimeout : undefined,
+      socketAcquisitionWarningTimeout: warnAfter > 0 ? warnAfter : undefined,
+      logger: this.#innerLogger(route),
     });
+    this.#prime(route);
+    return route;
+  }
+
+  /**
+   * `NodeHttpHandler` resolves its configuration at its first request, asynchronously; a request
+   * that is already aborted resolves it (and sends nothing), so later requests are created in
+   * the same tick as `handle` and a queued one can be spotted.
+   */
+  #prime(route: Route): void {
+    const probe = { protocol: route.tls ? "https:" : "http:", hostname: "localhost", method: "GET", path: "/", headers: {}, query: {} };
+    const ready = route.inner
+      .handle(probe as any, { abortSignal: ABORTED })
+      .then(noop, noop)
+      .then(() => {
+        if (route.ready === ready) route.ready = undefined;
+      });
+    route.ready = ready;
+  }
+
+  /** Where `NodeHttpHandler` logs: its pool warning becomes ours, anything else goes to the client's logger. */
+  #innerLogger(route: Route): Logger {
+    const log = (): Logger => this.#logger ?? this.#options.logger ?? console;
+    return {
+      trace: (...a: unknown[]) => log().trace?.(...a),
+      debug: (...a: unknown[]) => log().debug(...a),
+      info: (...a: unknown[]) => log().info(...a),
+      error: (...a: unknown[]) => log().error(...a),
+      warn: (...a: unknown[]) => {
+        const capacity = CAPACITY_WARNING.exec(String(a[0]));
+        if (!capacity) return log().warn(...a);
+        if (this.#warnAfter() > 0) this.#warnQueued(route, Number(capacity[2]), Number(capacity[1]));
+      },
+    };
+  }
+
+  #warnAfter(): number {
+    return this.#options.socketAcquisitionWarningTimeout ?? DEFAULT_SOCKET_WARNING_TIMEOUT;
+  }
+
+  /** Warns if the queued request still has no socket after `warnAfter` ms. */
+  #watch(req: http.ClientRequest, route: Route, warnAfter: number): void {
+    const timer = setTimeout(() => {
+      if (req.socket || req.destroyed) return;
+      this.#warnQueued(route, count(route.agent.requests), count(route.agent.sockets));
+    }, warnAfter);
+    timer.unref?.();
+    const stop = () => {
+      clearTimeout(timer);
+      req.off("socket", stop);
+      req.off("close", stop);
+    };
+    req.once("socket", stop);
+    req.once("close", stop);
   }
 
   /** Tells the user, at most every 15 s, that calls are queueing for sockets and how to size the pool. */
-  #warnQueued(agent: http.Agent, req: http.ClientRequest, client: string, logger: Logger | undefined, tls: boolean): void {
-    if (req.socket || req.destroyed) return;
+  #warnQueued(route: Route, queued: number, busy: number): void {
     const now = Date.now();
     if (now - this.#lastWarning < WARNING_INTERVAL) return;
     this.#lastWarning = now;
-    const option = tls ? "httpsAgent" : "httpAgent";
-    const max = agent.maxSockets;
-    (logger ?? this.#options.logger ?? console).warn?.(
-      `${client}: ${count(agent.requests)} requests are waiting for a free connection ` +
-        `(${count(agent.sockets)} sockets busy, maxSockets=${max}); the wait counts toward requestTimeout. ` +
+    const client = this.#client;
+    const option = route.tls ? "httpsAgent" : "httpAgent";
+    const max = route.agent.maxSockets;
+    (this.#logger ?? this.#options.logger ?? console).warn?.(
+      `${client}: ${queued} requests are waiting for a free connection ` +
+        `(${busy} sockets busy, maxSockets=${max}); the wait counts toward requestTimeout. ` +
         `To allow more parallel requests, size the pool: new ${client}({ requestHandler: { ${option}: { maxSockets: ${
           Number.isFinite(max) ? Math.max(max * 4, 100) : 200
         } } } }), or send fewer calls at once.`,
     );
   }
 
+  /**
+   * NodeHttpHandler's errors as the client reports them: resets keep their own name (the client
+   * makes them `NetworkError`s), and its timeouts name the client, the host and the option.
+   */
+  #clientError(e: unknown, request: HttpRequest, route: Route): unknown {
+    const err = e as (Error & { code?: unknown }) | null;
+    if (!err || typeof err !== "object" || err.name !== "TimeoutError" || err instanceof TimeoutError) return e;
+    if (typeof err.code === "string" && RENAMED_CODES.includes(err.code)) {
+      if (Object.prototype.hasOwnProperty.call(err, "name")) delete (err as { name?: string }).name;
+      return err;
+    }
+    const host = request.hostname + (request.port ? `:${request.port}` : "");
+    const message = String(err.message);
+    if (route.external && message.includes("did not establish a connection"))
+      return new TimeoutError(
+        `${this.#client}: could not connect to ${host} within ${this.#options.connectionTimeout} ms (connectionTimeout)`,
+        { cause: err },
+      );
+    if (message.includes("timed out after"))
+      return new TimeoutError(`${this.#client}: the connection to ${host} was idle for ${this.#options.socketTimeout} ms (socketTimeout)`, {
+        cause: err,
+      });
+    return new TimeoutError(`${this.#client}: ${message}`, { cause: err });
+  }
+
   /** Closes every pooled connection. Agents are created again if the handler is used afterwards. */
   destroy(): void {
-    for (const agent of this.#agents.values()) agent.destroy();
-    this.#agents.clear();
+    for (const route of this.#routes.values()) route.agent.destroy();
+    this.#routes.clear();
     for (const a of [this.#options.httpAgent, this.#options.httpsAgent]) if (isAgent(a)) a.destroy();
   }
 
   updateHttpClientConfig(key: keyof NodeHandlerOptions, value: unknown): void {
     this.#options = { ...this.#options, [key]: value };
-    if (key === "httpAgent" || key === "httpsAgent") this.#agents.clear();
+    // new agents: built at the next request (requests in flight finish on the old ones)
+    if (key === "httpAgent" || key === "httpsAgent") return this.#routes.clear();
+    // anything else: new inner handlers over the same agents
+    for (const [k, r] of this.#routes) this.#routes.set(k, this.#route(r.tls, r.agent, r.external));
   }
 
   httpHandlerConfigs(): NodeHandlerOptions {
     return this.#options;
   }
-}
-
-function buildQuery(query: HttpRequest["query"] | undefined): string {
-  const parts: string[] = [];
-  for (const k in query) {
-    const v = query[k];
-    for (const item of Array.isArray(v) ? v : [v]) {
-      if (item === null || item === undefined) parts.push(encodeURIComponent(k));
-      else parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(item)}`);
-    }
-  }
-  return parts.join("&");
 }

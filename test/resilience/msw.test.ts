@@ -5,18 +5,20 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
-import { CodePipelineServiceException, GetPipelineCommand } from "../../src/index.js";
+import { CodePipelineServiceException, GetPipelineCommand, ListPipelinesCommand } from "../../src/index.js";
 import { clientFor, settle } from "./helpers.js";
 
 // a host that cannot resolve: if interception ever failed, nothing would leave the machine
 const ENDPOINT = "https://codepipeline.example.invalid";
 const calls: string[] = [];
 let next: () => Response;
+const PLAIN_ENDPOINT = "http://codepipeline.example.invalid:4566";
 const server = setupServer(
   http.post(`${ENDPOINT}/`, ({ request }) => {
     calls.push(request.headers.get("amz-sdk-request") ?? "");
     return next();
   }),
+  http.post(`${PLAIN_ENDPOINT}/`, () => HttpResponse.json({ pipelines: [{ name: "plain" }] })),
 );
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -76,4 +78,12 @@ it("a modeled error is not retried and keeps $fault, $metadata and a hidden $res
   expect(!r.ok && r.error).toMatchObject({ name: "PipelineNotFoundException", $fault: "client", $metadata: { httpStatusCode: 400, requestId: "rid-9", attempts: 1 } });
   expect(Object.keys(!r.ok && r.error)).not.toContain("$response");
   expect(!r.ok && r.error.$response.statusCode).toBe(400);
+});
+
+it("an http:// endpoint (a local emulator's) is intercepted too", async () => {
+  const client = clientFor(PLAIN_ENDPOINT, { maxAttempts: 1 });
+  const first = await client.send(new ListPipelinesCommand({}));
+  const second = await client.send(new ListPipelinesCommand({}));
+  client.destroy();
+  expect([first.pipelines, second.pipelines]).toEqual([[{ name: "plain" }], [{ name: "plain" }]]);
 });

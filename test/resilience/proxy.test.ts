@@ -110,13 +110,13 @@ describe("proxy support", () => {
       loaded();
       return original();
     });
-    const { NodeHttpHandler, proxyConfigured } = await import("../../src/runtime/node-http.js");
+    const { createNodeHandler, proxyConfigured } = await import("../../src/runtime/node-http.js");
     expect(proxyConfigured()).toBe(false);
-    await NodeHttpHandler.create();
+    await createNodeHandler();
     expect(loaded).not.toHaveBeenCalled();
     vi.stubEnv("https_proxy", proxy.url);
     expect(proxyConfigured()).toBe(true);
-    await NodeHttpHandler.create();
+    await createNodeHandler();
     expect(loaded).toHaveBeenCalledTimes(1);
     vi.doUnmock("../../src/runtime/proxy.js");
   });
