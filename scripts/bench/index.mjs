@@ -102,13 +102,13 @@ function notes() {
 - Bundle bytes: over 40% of client + one command is dependencies (\`@smithy/signature-v4\`, \`@aws-crypto/sha256-js\` with
   \`tslib\`, \`@smithy/fetch-http-handler\`, and the \`@smithy/core\` parts the signer pulls in that no bundler can drop).
   The per-module breakdown, and the cuts that would reach 12 KB, are in
-  [docs/performance.md](docs/performance.md#bundle-size).
+  [the README](README.md#bundle-size).
 - CPU per call against the floor: the floor does only what any client must (sign, send, parse). The client adds, per
   call, the middleware stack, the retry strategy's bookkeeping, a per-attempt \`AbortController\`, promise and timer
   for \`requestTimeout\`, an invocation id, and a few awaits more. A CPU profile
   (\`node --cpu-prof scripts/bench/calls.mjs ours <port>\`) puts \`node:http\` and the signer on top, as for the floor;
   the client's own functions take about 30 µs of a call. Ratios near a target flip between runs: the CPU figures move
-  by 10-20% from run to run. See [docs/performance.md](docs/performance.md#cpu-per-call).`;
+  by 10-20% from run to run. See [the README](README.md#cpu-per-call).`;
 }
 
 if (write) {
@@ -116,7 +116,7 @@ if (write) {
 
 \`codepipeline-client\` against the official \`@aws-sdk/client-codepipeline\`, measured in the same run by
 \`npm run bench\` (scripts in \`scripts/bench/\`). This file is written by that command; rerun it rather than editing
-the figures. How each figure is taken, and what limits them, is in [docs/performance.md](docs/performance.md).
+the figures. How each figure is taken, and what limits them, is in [the README's Performance section](README.md#performance).
 
 ${machine}
 
