@@ -3,8 +3,8 @@ import { CodePipelineServiceException, type ServiceExceptionOptions } from "../s
 
 /** The service error `ActionExecutionNotFoundException` (client fault). */
 export class ActionExecutionNotFoundException extends CodePipelineServiceException {
-  override readonly name = "ActionExecutionNotFoundException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "ActionExecutionNotFoundException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "ActionExecutionNotFoundException", $fault: "client" });
   }
@@ -12,8 +12,8 @@ export class ActionExecutionNotFoundException extends CodePipelineServiceExcepti
 
 /** The service error `ActionNotFoundException` (client fault). */
 export class ActionNotFoundException extends CodePipelineServiceException {
-  override readonly name = "ActionNotFoundException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "ActionNotFoundException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "ActionNotFoundException", $fault: "client" });
   }
@@ -21,8 +21,8 @@ export class ActionNotFoundException extends CodePipelineServiceException {
 
 /** The service error `ActionTypeNotFoundException` (client fault). */
 export class ActionTypeNotFoundException extends CodePipelineServiceException {
-  override readonly name = "ActionTypeNotFoundException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "ActionTypeNotFoundException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "ActionTypeNotFoundException", $fault: "client" });
   }
@@ -30,8 +30,8 @@ export class ActionTypeNotFoundException extends CodePipelineServiceException {
 
 /** The service error `ApprovalAlreadyCompletedException` (client fault). */
 export class ApprovalAlreadyCompletedException extends CodePipelineServiceException {
-  override readonly name = "ApprovalAlreadyCompletedException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "ApprovalAlreadyCompletedException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "ApprovalAlreadyCompletedException", $fault: "client" });
   }
@@ -39,8 +39,8 @@ export class ApprovalAlreadyCompletedException extends CodePipelineServiceExcept
 
 /** The service error `ConcurrentModificationException` (client fault). */
 export class ConcurrentModificationException extends CodePipelineServiceException {
-  override readonly name = "ConcurrentModificationException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "ConcurrentModificationException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "ConcurrentModificationException", $fault: "client" });
   }
@@ -48,8 +48,8 @@ export class ConcurrentModificationException extends CodePipelineServiceExceptio
 
 /** The service error `ConcurrentPipelineExecutionsLimitExceededException` (client fault). */
 export class ConcurrentPipelineExecutionsLimitExceededException extends CodePipelineServiceException {
-  override readonly name = "ConcurrentPipelineExecutionsLimitExceededException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "ConcurrentPipelineExecutionsLimitExceededException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "ConcurrentPipelineExecutionsLimitExceededException", $fault: "client" });
   }
@@ -57,8 +57,8 @@ export class ConcurrentPipelineExecutionsLimitExceededException extends CodePipe
 
 /** The service error `ConditionNotOverridableException` (client fault). */
 export class ConditionNotOverridableException extends CodePipelineServiceException {
-  override readonly name = "ConditionNotOverridableException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "ConditionNotOverridableException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "ConditionNotOverridableException", $fault: "client" });
   }
@@ -66,8 +66,8 @@ export class ConditionNotOverridableException extends CodePipelineServiceExcepti
 
 /** The service error `ConflictException` (client fault, HTTP status 409). */
 export class ConflictException extends CodePipelineServiceException {
-  override readonly name = "ConflictException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "ConflictException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "ConflictException", $fault: "client" });
   }
@@ -75,8 +75,8 @@ export class ConflictException extends CodePipelineServiceException {
 
 /** The service error `DuplicatedStopRequestException` (client fault). */
 export class DuplicatedStopRequestException extends CodePipelineServiceException {
-  override readonly name = "DuplicatedStopRequestException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "DuplicatedStopRequestException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "DuplicatedStopRequestException", $fault: "client" });
   }
@@ -84,8 +84,8 @@ export class DuplicatedStopRequestException extends CodePipelineServiceException
 
 /** The service error `InvalidActionDeclarationException` (client fault). */
 export class InvalidActionDeclarationException extends CodePipelineServiceException {
-  override readonly name = "InvalidActionDeclarationException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidActionDeclarationException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidActionDeclarationException", $fault: "client" });
   }
@@ -93,8 +93,8 @@ export class InvalidActionDeclarationException extends CodePipelineServiceExcept
 
 /** The service error `InvalidApprovalTokenException` (client fault). */
 export class InvalidApprovalTokenException extends CodePipelineServiceException {
-  override readonly name = "InvalidApprovalTokenException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidApprovalTokenException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidApprovalTokenException", $fault: "client" });
   }
@@ -102,8 +102,8 @@ export class InvalidApprovalTokenException extends CodePipelineServiceException 
 
 /** The service error `InvalidArnException` (client fault). */
 export class InvalidArnException extends CodePipelineServiceException {
-  override readonly name = "InvalidArnException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidArnException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidArnException", $fault: "client" });
   }
@@ -111,8 +111,8 @@ export class InvalidArnException extends CodePipelineServiceException {
 
 /** The service error `InvalidBlockerDeclarationException` (client fault). */
 export class InvalidBlockerDeclarationException extends CodePipelineServiceException {
-  override readonly name = "InvalidBlockerDeclarationException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidBlockerDeclarationException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidBlockerDeclarationException", $fault: "client" });
   }
@@ -120,8 +120,8 @@ export class InvalidBlockerDeclarationException extends CodePipelineServiceExcep
 
 /** The service error `InvalidClientTokenException` (client fault). */
 export class InvalidClientTokenException extends CodePipelineServiceException {
-  override readonly name = "InvalidClientTokenException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidClientTokenException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidClientTokenException", $fault: "client" });
   }
@@ -129,8 +129,8 @@ export class InvalidClientTokenException extends CodePipelineServiceException {
 
 /** The service error `InvalidJobException` (client fault). */
 export class InvalidJobException extends CodePipelineServiceException {
-  override readonly name = "InvalidJobException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidJobException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidJobException", $fault: "client" });
   }
@@ -138,8 +138,8 @@ export class InvalidJobException extends CodePipelineServiceException {
 
 /** The service error `InvalidJobStateException` (client fault). */
 export class InvalidJobStateException extends CodePipelineServiceException {
-  override readonly name = "InvalidJobStateException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidJobStateException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidJobStateException", $fault: "client" });
   }
@@ -147,8 +147,8 @@ export class InvalidJobStateException extends CodePipelineServiceException {
 
 /** The service error `InvalidNextTokenException` (client fault). */
 export class InvalidNextTokenException extends CodePipelineServiceException {
-  override readonly name = "InvalidNextTokenException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidNextTokenException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidNextTokenException", $fault: "client" });
   }
@@ -156,8 +156,8 @@ export class InvalidNextTokenException extends CodePipelineServiceException {
 
 /** The service error `InvalidNonceException` (client fault). */
 export class InvalidNonceException extends CodePipelineServiceException {
-  override readonly name = "InvalidNonceException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidNonceException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidNonceException", $fault: "client" });
   }
@@ -165,8 +165,8 @@ export class InvalidNonceException extends CodePipelineServiceException {
 
 /** The service error `InvalidStageDeclarationException` (client fault). */
 export class InvalidStageDeclarationException extends CodePipelineServiceException {
-  override readonly name = "InvalidStageDeclarationException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidStageDeclarationException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidStageDeclarationException", $fault: "client" });
   }
@@ -174,8 +174,8 @@ export class InvalidStageDeclarationException extends CodePipelineServiceExcepti
 
 /** The service error `InvalidStructureException` (client fault). */
 export class InvalidStructureException extends CodePipelineServiceException {
-  override readonly name = "InvalidStructureException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidStructureException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidStructureException", $fault: "client" });
   }
@@ -183,8 +183,8 @@ export class InvalidStructureException extends CodePipelineServiceException {
 
 /** The service error `InvalidTagsException` (client fault). */
 export class InvalidTagsException extends CodePipelineServiceException {
-  override readonly name = "InvalidTagsException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidTagsException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidTagsException", $fault: "client" });
   }
@@ -192,8 +192,8 @@ export class InvalidTagsException extends CodePipelineServiceException {
 
 /** The service error `InvalidWebhookAuthenticationParametersException` (client fault). */
 export class InvalidWebhookAuthenticationParametersException extends CodePipelineServiceException {
-  override readonly name = "InvalidWebhookAuthenticationParametersException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidWebhookAuthenticationParametersException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidWebhookAuthenticationParametersException", $fault: "client" });
   }
@@ -201,8 +201,8 @@ export class InvalidWebhookAuthenticationParametersException extends CodePipelin
 
 /** The service error `InvalidWebhookFilterPatternException` (client fault). */
 export class InvalidWebhookFilterPatternException extends CodePipelineServiceException {
-  override readonly name = "InvalidWebhookFilterPatternException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "InvalidWebhookFilterPatternException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "InvalidWebhookFilterPatternException", $fault: "client" });
   }
@@ -210,8 +210,8 @@ export class InvalidWebhookFilterPatternException extends CodePipelineServiceExc
 
 /** The service error `JobNotFoundException` (client fault). */
 export class JobNotFoundException extends CodePipelineServiceException {
-  override readonly name = "JobNotFoundException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "JobNotFoundException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "JobNotFoundException", $fault: "client" });
   }
@@ -219,8 +219,8 @@ export class JobNotFoundException extends CodePipelineServiceException {
 
 /** The service error `LimitExceededException` (client fault). */
 export class LimitExceededException extends CodePipelineServiceException {
-  override readonly name = "LimitExceededException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "LimitExceededException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "LimitExceededException", $fault: "client" });
   }
@@ -228,8 +228,8 @@ export class LimitExceededException extends CodePipelineServiceException {
 
 /** The service error `NotLatestPipelineExecutionException` (client fault). */
 export class NotLatestPipelineExecutionException extends CodePipelineServiceException {
-  override readonly name = "NotLatestPipelineExecutionException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "NotLatestPipelineExecutionException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "NotLatestPipelineExecutionException", $fault: "client" });
   }
@@ -237,8 +237,8 @@ export class NotLatestPipelineExecutionException extends CodePipelineServiceExce
 
 /** The service error `OutputVariablesSizeExceededException` (client fault). */
 export class OutputVariablesSizeExceededException extends CodePipelineServiceException {
-  override readonly name = "OutputVariablesSizeExceededException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "OutputVariablesSizeExceededException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "OutputVariablesSizeExceededException", $fault: "client" });
   }
@@ -246,8 +246,8 @@ export class OutputVariablesSizeExceededException extends CodePipelineServiceExc
 
 /** The service error `PipelineExecutionNotFoundException` (client fault). */
 export class PipelineExecutionNotFoundException extends CodePipelineServiceException {
-  override readonly name = "PipelineExecutionNotFoundException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "PipelineExecutionNotFoundException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "PipelineExecutionNotFoundException", $fault: "client" });
   }
@@ -255,8 +255,8 @@ export class PipelineExecutionNotFoundException extends CodePipelineServiceExcep
 
 /** The service error `PipelineExecutionNotStoppableException` (client fault). */
 export class PipelineExecutionNotStoppableException extends CodePipelineServiceException {
-  override readonly name = "PipelineExecutionNotStoppableException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "PipelineExecutionNotStoppableException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "PipelineExecutionNotStoppableException", $fault: "client" });
   }
@@ -264,8 +264,8 @@ export class PipelineExecutionNotStoppableException extends CodePipelineServiceE
 
 /** The service error `PipelineExecutionOutdatedException` (client fault). */
 export class PipelineExecutionOutdatedException extends CodePipelineServiceException {
-  override readonly name = "PipelineExecutionOutdatedException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "PipelineExecutionOutdatedException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "PipelineExecutionOutdatedException", $fault: "client" });
   }
@@ -273,8 +273,8 @@ export class PipelineExecutionOutdatedException extends CodePipelineServiceExcep
 
 /** The service error `PipelineNameInUseException` (client fault). */
 export class PipelineNameInUseException extends CodePipelineServiceException {
-  override readonly name = "PipelineNameInUseException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "PipelineNameInUseException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "PipelineNameInUseException", $fault: "client" });
   }
@@ -282,8 +282,8 @@ export class PipelineNameInUseException extends CodePipelineServiceException {
 
 /** The service error `PipelineNotFoundException` (client fault). */
 export class PipelineNotFoundException extends CodePipelineServiceException {
-  override readonly name = "PipelineNotFoundException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "PipelineNotFoundException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "PipelineNotFoundException", $fault: "client" });
   }
@@ -291,8 +291,8 @@ export class PipelineNotFoundException extends CodePipelineServiceException {
 
 /** The service error `PipelineVersionNotFoundException` (client fault). */
 export class PipelineVersionNotFoundException extends CodePipelineServiceException {
-  override readonly name = "PipelineVersionNotFoundException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "PipelineVersionNotFoundException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "PipelineVersionNotFoundException", $fault: "client" });
   }
@@ -300,8 +300,8 @@ export class PipelineVersionNotFoundException extends CodePipelineServiceExcepti
 
 /** The service error `RequestFailedException` (client fault). */
 export class RequestFailedException extends CodePipelineServiceException {
-  override readonly name = "RequestFailedException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "RequestFailedException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "RequestFailedException", $fault: "client" });
   }
@@ -309,8 +309,8 @@ export class RequestFailedException extends CodePipelineServiceException {
 
 /** The service error `ResourceNotFoundException` (client fault). */
 export class ResourceNotFoundException extends CodePipelineServiceException {
-  override readonly name = "ResourceNotFoundException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "ResourceNotFoundException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "ResourceNotFoundException", $fault: "client" });
   }
@@ -318,8 +318,8 @@ export class ResourceNotFoundException extends CodePipelineServiceException {
 
 /** The service error `StageNotFoundException` (client fault). */
 export class StageNotFoundException extends CodePipelineServiceException {
-  override readonly name = "StageNotFoundException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "StageNotFoundException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "StageNotFoundException", $fault: "client" });
   }
@@ -327,8 +327,8 @@ export class StageNotFoundException extends CodePipelineServiceException {
 
 /** The service error `StageNotRetryableException` (client fault). */
 export class StageNotRetryableException extends CodePipelineServiceException {
-  override readonly name = "StageNotRetryableException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "StageNotRetryableException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "StageNotRetryableException", $fault: "client" });
   }
@@ -336,8 +336,8 @@ export class StageNotRetryableException extends CodePipelineServiceException {
 
 /** The service error `TooManyTagsException` (client fault). */
 export class TooManyTagsException extends CodePipelineServiceException {
-  override readonly name = "TooManyTagsException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "TooManyTagsException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "TooManyTagsException", $fault: "client" });
   }
@@ -345,8 +345,8 @@ export class TooManyTagsException extends CodePipelineServiceException {
 
 /** The service error `UnableToRollbackStageException` (client fault). */
 export class UnableToRollbackStageException extends CodePipelineServiceException {
-  override readonly name = "UnableToRollbackStageException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "UnableToRollbackStageException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "UnableToRollbackStageException", $fault: "client" });
   }
@@ -354,8 +354,8 @@ export class UnableToRollbackStageException extends CodePipelineServiceException
 
 /** The service error `ValidationException` (client fault). */
 export class ValidationException extends CodePipelineServiceException {
-  override readonly name = "ValidationException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "ValidationException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "ValidationException", $fault: "client" });
   }
@@ -363,8 +363,8 @@ export class ValidationException extends CodePipelineServiceException {
 
 /** The service error `WebhookNotFoundException` (client fault). */
 export class WebhookNotFoundException extends CodePipelineServiceException {
-  override readonly name = "WebhookNotFoundException" as const;
-  override readonly $fault = "client" as const;
+  declare readonly name: "WebhookNotFoundException";
+  declare readonly $fault: "client";
   constructor(opts: ServiceExceptionOptions = {}) {
     super({ ...opts, name: "WebhookNotFoundException", $fault: "client" });
   }

@@ -84,8 +84,9 @@ function errorsFile(ctx) {
     const members = memberLines(ctx, id, options);
     out += `\n/** The service error \`${name}\` (${fault} fault${status ? `, HTTP status ${status}` : ""}). */\n`;
     out += `export class ${name} extends CodePipelineServiceException {\n`;
-    out += `  override readonly name = ${JSON.stringify(name)} as const;\n`;
-    out += `  override readonly $fault = ${JSON.stringify(fault)} as const;\n`;
+    // Types only: the base constructor sets both from the options below (no class fields, fewer bytes).
+    out += `  declare readonly name: ${JSON.stringify(name)};\n`;
+    out += `  declare readonly $fault: ${JSON.stringify(fault)};\n`;
     out += members.join("");
     out += `  constructor(opts: ServiceExceptionOptions = {}) {\n`;
     out += `    super({ ...opts, name: ${JSON.stringify(name)}, $fault: ${JSON.stringify(fault)} });\n`;
