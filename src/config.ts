@@ -133,5 +133,14 @@ export const DEFAULT_REQUEST_TIMEOUT = 30_000;
 /** Default connection timeout (ms). */
 export const DEFAULT_CONNECTION_TIMEOUT = 5_000;
 
+/**
+ * Set (true) on a handler that takes a v3-style signal object (`{ aborted, reason, onabort }`, the
+ * shape `@smithy/abort-controller` makes) in `abortSignal`: the default Node handler. Such an object
+ * costs next to nothing, where an `AbortController` and the listener a handler adds to its
+ * `AbortSignal` cost several microseconds per attempt. Other handlers get an `AbortSignal`
+ * (`fetch` accepts nothing else).
+ */
+export const PLAIN_SIGNAL = "plainAbortSignal";
+
 const noop = () => {};
 export const NO_LOGGER: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponse, Logger, MiddlewareStack } from "@smithy/types";
-import { DEFAULT_REQUEST_TIMEOUT, NO_LOGGER, type HttpHandler, type ResolvedConfig, type SendOptions } from "./config.js";
+import { DEFAULT_REQUEST_TIMEOUT, NO_LOGGER, PLAIN_SIGNAL, type HttpHandler, type ResolvedConfig, type SendOptions } from "./config.js";
 import type { Command } from "./command.js";
 import type { CallContext } from "./middleware/index.js";
 import { NetworkError, TimeoutError } from "./errors.js";
@@ -52,7 +52,6 @@ export interface AttemptOptions {
   logger?: Logger;
 }
 
-const noop = () => {};
 const KEEP = new Set(["AbortError", "TimeoutError", "NetworkError"]);
 
 /**
@@ -77,49 +76,67 @@ function networkError(e: unknown, request: HttpRequest, reading: boolean): Error
  * socket, connecting, sending and reading all count. Aborting the call's signal
  * cancels it at once. The handler gets a signal of its own, so the caller's signal
  * only ever gets a listener that is removed again, and its `onabort` is left alone.
+ * One promise and at most one timer per attempt; the first outcome wins.
  */
-export async function transport(handler: HttpHandler, request: HttpRequest, options: AttemptOptions): Promise<{ response: HttpResponse }> {
+export function transport(handler: HttpHandler, request: HttpRequest, options: AttemptOptions): Promise<{ response: HttpResponse }> {
   const { signal, timeout } = options;
-  if (signal?.aborted) throw abortError(signal);
-  const controller = new AbortController();
-  let stop: (e: Error) => void = noop;
-  const stopped = new Promise<never>((_, reject) => {
-    stop = (e) => {
-      reject(e);
-      controller.abort(e);
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  return new Promise((resolve, reject) => {
+    const controller = (handler as { [PLAIN_SIGNAL]?: boolean })[PLAIN_SIGNAL] ? undefined : new AbortController();
+    const plain: PlainSignal = { aborted: false, onabort: null };
+    let done = false;
+    let reading = false;
+    /** True for the first outcome only. */
+    const end = (): boolean => {
+      if (done) return false;
+      clearTimeout(timer);
+      unlisten();
+      return (done = true);
     };
-  });
-  const timer =
-    timeout > 0 && timeout !== Infinity
-      ? setTimeout(
-          () =>
-            stop(
-              new TimeoutError(
-                `${options.clientName ?? "The client"}: the request did not complete within ${timeout} ms (requestTimeout), waiting for a connection included`,
+    const stop = (e: Error): void => {
+      if (!end()) return;
+      reject(e);
+      if (controller) return controller.abort(e);
+      plain.aborted = true;
+      plain.reason = e;
+      plain.onabort?.(plain);
+    };
+    const fail = (e: unknown): void => void (end() && reject(networkError(e, request, reading)));
+    const timer =
+      timeout > 0 && timeout !== Infinity
+        ? setTimeout(
+            () =>
+              stop(
+                new TimeoutError(
+                  `${options.clientName ?? "The client"}: the request did not complete within ${timeout} ms (requestTimeout), waiting for a connection included`,
+                ),
               ),
-            ),
-          timeout,
-        )
-      : undefined;
-  const unlisten = onAbort(signal, () => stop(abortError(signal)));
-  let reading = false;
-  const attempt = (async () => {
-    const { response } = await handler.handle(request, {
-      abortSignal: controller.signal,
-      requestTimeout: timeout,
-      clientName: options.clientName,
-      logger: options.logger,
-    } as any);
-    reading = true;
-    const body = await runtime.collectBody((response as HttpResponse).body);
-    return { response: { ...response, body } as HttpResponse };
-  })();
-  try {
-    return await Promise.race([attempt, stopped]);
-  } catch (e) {
-    throw networkError(e, request, reading);
-  } finally {
-    clearTimeout(timer);
-    unlisten();
-  }
+            timeout,
+          )
+        : undefined;
+    const unlisten = onAbort(signal, () => stop(abortError(signal)));
+    try {
+      handler
+        .handle(request, {
+          abortSignal: controller?.signal ?? plain,
+          requestTimeout: timeout,
+          clientName: options.clientName,
+          logger: options.logger,
+        } as any)
+        .then(({ response }: { response: HttpResponse }) => {
+          reading = true;
+          // read even after a timeout or abort, as before: a handler that ignored the signal still frees its connection
+          return runtime.collectBody(response.body).then((body) => void (end() && resolve({ response: { ...response, body } as HttpResponse })));
+        })
+        .then(undefined, fail);
+    } catch (e) {
+      fail(e);
+    }
+  });
+}
+
+interface PlainSignal {
+  aborted: boolean;
+  reason?: unknown;
+  onabort: ((ev: unknown) => void) | null;
 }

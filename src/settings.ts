@@ -1,6 +1,6 @@
 import type { Endpoint, EndpointV2, Logger, RetryStrategyV2 } from "@smithy/types";
 import type { SignatureV4 } from "@smithy/signature-v4";
-import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
+import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, PLAIN_SIGNAL } from "./config.js";
 import { runtime } from "./runtime.js";
 import type { EnvDefaults } from "./runtime/types.js";
 import { memoizeCredentials } from "./credentials.js";
@@ -21,12 +21,18 @@ export interface Settings {
   xAmzUserAgent: string;
 }
 
-const memo = <T>(f: () => Promise<T>): (() => Promise<T>) => {
+/** Runs `f` once and shares its promise; a failure is forgotten, so the next call tries again. `v` holds the value once there is one. */
+const memo = <T>(f: () => Promise<T>): { (): Promise<T>; v?: T } => {
   let p: Promise<T> | undefined;
-  return () => (p ??= f().catch((e) => {
-    p = undefined;
-    throw e;
-  }));
+  const get: { (): Promise<T>; v?: T } = () =>
+    (p ??= f().then(
+      (v) => (get.v = v),
+      (e) => {
+        p = undefined;
+        throw e;
+      },
+    ));
+  return get;
 };
 
 /**
@@ -79,9 +85,16 @@ const regionMissing = 'Region is missing: set the region option, e.g. new CodePi
 
 export const SETTINGS: unique symbol = Symbol("settings");
 
+const slot = (config: ResolvedConfig) => (config as unknown as { [SETTINGS]: { (): Promise<Settings>; v?: Settings } })[SETTINGS];
+
 /** The settings of a resolved config, loaded at the first call and reused. */
-export const getSettings = (config: ResolvedConfig): Promise<Settings> =>
-  (config as unknown as { [SETTINGS]: () => Promise<Settings> })[SETTINGS]();
+export const getSettings = (config: ResolvedConfig): Promise<Settings> => slot(config)();
+
+/**
+ * The settings at once when they are loaded, else a promise of them: after the first call,
+ * middleware read them without an await.
+ */
+export const settingsOf = (config: ResolvedConfig): Settings | Promise<Settings> => slot(config).v ?? slot(config)();
 
 const isHandler = (h: unknown): h is HttpHandler => typeof (h as HttpHandler | undefined)?.handle === "function";
 
@@ -90,10 +103,14 @@ function lazyHandler(options: Record<string, unknown>): HttpHandler {
   const real = memo(() => runtime.createHandler(options));
   let created = false;
   return {
-    handle: (request, handlerOptions) => ((created = true), real().then((h) => h.handle(request, handlerOptions))),
+    handle: (request, handlerOptions) => ((created = true), real.v ? real.v.handle(request, handlerOptions) : real().then((h) => h.handle(request, handlerOptions))),
     destroy: () => void (created && real().then((h) => h.destroy?.(), () => {})),
     httpHandlerConfigs: () => options,
-  };
+    // the transport gives a handler that takes one a cheap v3-style signal (see src/handler.ts)
+    get [PLAIN_SIGNAL]() {
+      return (real.v as { [PLAIN_SIGNAL]?: boolean } | undefined)?.[PLAIN_SIGNAL];
+    },
+  } as HttpHandler;
 }
 
 async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaults>): Promise<Settings> {

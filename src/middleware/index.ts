@@ -5,7 +5,7 @@
 import type { EndpointV2, HttpRequest, HttpResponse, MiddlewareStack } from "@smithy/types";
 import type { ResolvedConfig, SendOptions } from "../config.js";
 import type { OperationSpec } from "../operation.js";
-import { getSettings } from "../settings.js";
+import { getSettings, settingsOf, type Settings } from "../settings.js";
 import { CONTENT_TYPE, TARGET_PREFIX, parseError, parseOutput, redact, responseMetadata, serializeBody } from "../protocol.js";
 import { retryMiddleware } from "./retry.js";
 import { runtime } from "../runtime.js";
@@ -24,11 +24,21 @@ type Mw = (next: (args: any) => Promise<any>, context: CallContext) => (args: an
 
 const utf8Length = (s: string): number => (/[^\x00-\x7f]/.test(s) ? new TextEncoder().encode(s).length : s.length);
 
-/** serialize: puts the resolved endpoint in `context.endpointV2`, where later middleware read (or replace) it. */
-export const endpointMiddleware = (config: ResolvedConfig): Mw => (next, context) => async (args) => {
-  context.endpointV2 = (await getSettings(config)).endpoint;
-  return next(args);
+/**
+ * Calls `f` with the client's settings: synchronously once they are loaded (every call after
+ * the first), so middleware that only read them add no promise to the call.
+ */
+const withSettings = <T>(config: ResolvedConfig, f: (s: Settings) => T): T | Promise<T> => {
+  const s = settingsOf(config);
+  return s instanceof Promise ? s.then(f) : f(s);
 };
+
+/** serialize: puts the resolved endpoint in `context.endpointV2`, where later middleware read (or replace) it. */
+export const endpointMiddleware = (config: ResolvedConfig): Mw => (next, context) => (args) =>
+  withSettings(config, (s) => {
+    context.endpointV2 = s.endpoint;
+    return next(args);
+  });
 
 /** serialize: the HTTP request, with the JSON body, for the endpoint in the context. */
 export const serializerMiddleware = (config: ResolvedConfig): Mw => (next, context) => async (args) => {
@@ -49,7 +59,7 @@ export const serializerMiddleware = (config: ResolvedConfig): Mw => (next, conte
 const hasHeader = (h: Record<string, string>, name: string): boolean => Object.keys(h).some((k) => k.toLowerCase() === name);
 
 /** build: `content-length` from the body, unless a header says it already. */
-export const contentLengthMiddleware = (): Mw => (next) => async (args) => {
+export const contentLengthMiddleware = (): Mw => (next) => (args) => {
   const request = args.request as HttpRequest | undefined;
   const body = request?.body as string | Uint8Array | undefined;
   if (request && body != null && !hasHeader(request.headers, "content-length"))
@@ -58,24 +68,24 @@ export const contentLengthMiddleware = (): Mw => (next) => async (args) => {
 };
 
 /** build: user agents and the invocation id. */
-export const userAgentMiddleware = (config: ResolvedConfig): Mw => (next) => async (args) => {
-  const s = await getSettings(config);
-  const h = (args.request as HttpRequest).headers;
-  h["x-amz-user-agent"] = s.xAmzUserAgent;
-  if (s.userAgent) h["user-agent"] = s.userAgent;
-  h["amz-sdk-invocation-id"] = crypto.randomUUID();
-  return next(args);
-};
+export const userAgentMiddleware = (config: ResolvedConfig): Mw => (next) => (args) =>
+  withSettings(config, (s) => {
+    const h = (args.request as HttpRequest).headers;
+    h["x-amz-user-agent"] = s.xAmzUserAgent;
+    if (s.userAgent) h["user-agent"] = s.userAgent;
+    h["amz-sdk-invocation-id"] = crypto.randomUUID();
+    return next(args);
+  });
 
 /** build: `host` from the request's hostname and port, unless set already. */
-export const hostHeaderMiddleware = (): Mw => (next) => async (args) => {
+export const hostHeaderMiddleware = (): Mw => (next) => (args) => {
   const request = args.request as HttpRequest | undefined;
   if (request && !request.headers.host) request.headers.host = request.hostname + (request.port ? `:${request.port}` : "");
   return next(args);
 };
 
 /** build: inside AWS Lambda, passes the function's trace id on in `X-Amzn-Trace-Id` (unless set already). */
-export const recursionDetectionMiddleware = (): Mw => (next) => async (args) => {
+export const recursionDetectionMiddleware = (): Mw => (next) => (args) => {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const request = args.request as HttpRequest | undefined;
   const traceId = env?._X_AMZN_TRACE_ID;

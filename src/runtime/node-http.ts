@@ -16,6 +16,7 @@ import type { Duplex } from "node:stream";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, Logger, NodeHttpHandlerOptions } from "@smithy/types";
 import { TimeoutError } from "../errors.js";
+import { PLAIN_SIGNAL } from "../config.js";
 
 /** Options of the default Node handler: `new CodePipelineClient({ requestHandler: { ... } })`. */
 export interface NodeHandlerOptions extends Omit<NodeHttpHandlerOptions, "httpAgent" | "httpsAgent"> {
@@ -164,6 +165,8 @@ const noop = () => {};
  */
 export class DefaultNodeHandler {
   readonly metadata = { handlerProtocol: "http/1.1" };
+  /** `NodeHttpHandler` takes a v3-style signal object, which the client makes far more cheaply than an `AbortSignal` (see PLAIN_SIGNAL). */
+  readonly [PLAIN_SIGNAL] = true;
   #options: NodeHandlerOptions;
   #proxy: ProxySupport | undefined;
   #routes = new Map<string, Route>();

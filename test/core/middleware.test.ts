@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { HttpRequest } from "@smithy/types";
 import { getRecursionDetectionPlugin } from "@aws-sdk/core/client";
 import * as commands from "../../commands/index.js";
-import { resolveConfig } from "../../src/settings.js";
+import { getSettings, resolveConfig, settingsOf } from "../../src/settings.js";
 import {
   type CallContext,
   contentLengthMiddleware,
@@ -260,6 +260,38 @@ describe("endpointMiddleware (endpointV2Middleware) alone", () => {
     const next = vi.fn(async () => ({ output: {}, response: {} }));
     await endpointMiddleware(config({ useFipsEndpoint: true }))(next, context)({ input: {} });
     expect((context as any).endpointV2.url.href).toBe(`https://codepipeline-fips.${REGION}.amazonaws.com/`);
+    expect(next).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("settings on the hot path", () => {
+  it("once loaded, endpointV2Middleware and userAgentMiddleware read them without waiting: next runs before they return", async () => {
+    const cfg = config();
+    const context = contextFor(new commands.ListPipelinesCommand({}));
+    const next = vi.fn(async () => ({ output: {}, response: {} }));
+    const endpoint = endpointMiddleware(cfg)(next, context);
+    const userAgent = userAgentMiddleware(cfg)(next, context);
+    // first call: the settings load, so next runs later
+    const first = endpoint({ input: {} });
+    expect(next).not.toHaveBeenCalled();
+    await first;
+    expect(next).toHaveBeenCalledTimes(1);
+    expect(settingsOf(cfg)).toBe(await getSettings(cfg));
+    void endpoint({ input: {} });
+    expect(next).toHaveBeenCalledTimes(2);
+    void userAgent({ input: {}, request: request() });
+    expect(next).toHaveBeenCalledTimes(3);
+    expect((next.mock.calls[2] as any[])[0].request.headers["amz-sdk-invocation-id"]).toMatch(UUID_V4);
+  });
+
+  it("a failed settings load is not kept: the next call tries again", async () => {
+    let region = "";
+    const cfg = config({ region: async () => region });
+    const next = vi.fn(async () => ({ output: {}, response: {} }));
+    const mw = endpointMiddleware(cfg)(next, contextFor(new commands.ListPipelinesCommand({})));
+    await expect(mw({ input: {} })).rejects.toMatchObject({ name: "ConfigurationError" });
+    region = REGION;
+    await mw({ input: {} });
     expect(next).toHaveBeenCalledTimes(1);
   });
 });

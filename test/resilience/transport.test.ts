@@ -152,3 +152,33 @@ it("an interceptor started or stopped after the first request still sees (or sto
   expect(await names()).toBe("real");
   client.destroy();
 });
+
+it("once loaded, the default handler gets a v3-style signal object; a timeout or an abort still closes the connection", async () => {
+  server.reply(json({ pipelines: [] }));
+  const handle = vi.spyOn(NodeHttpHandler.prototype, "handle");
+  const client = clientFor(server.url, { maxAttempts: 1, requestTimeout: 150 });
+  await client.send(new ListPipelinesCommand({})); // creates the default handler
+  await client.send(new ListPipelinesCommand({}));
+  const signalOf = (i: number) => handle.mock.calls.filter(([r]) => r.hostname === "127.0.0.1")[i]![1]!.abortSignal as any;
+  expect(signalOf(0)).toBeInstanceOf(AbortSignal); // the first call, before the handler existed
+  expect(signalOf(1)).not.toBeInstanceOf(AbortSignal);
+  expect(signalOf(1)).toMatchObject({ aborted: false });
+
+  let closes = 0;
+  server.reply((_req, res) => void res.on("close", () => closes++));
+  const timedOut = await settle(client.send(new ListPipelinesCommand({})));
+  expect(!timedOut.ok && timedOut.error.name).toBe("TimeoutError");
+  expect(signalOf(2)).toMatchObject({ aborted: true, reason: !timedOut.ok && timedOut.error });
+  await vi.waitFor(() => expect(closes).toBe(1));
+
+  const before = server.requests.length;
+  const controller = new AbortController();
+  const p = settle(client.send(new ListPipelinesCommand({}), { abortSignal: controller.signal }));
+  await vi.waitFor(() => expect(server.requests).toHaveLength(before + 1));
+  controller.abort();
+  const aborted = await p;
+  expect(!aborted.ok && aborted.error).toMatchObject({ name: "AbortError", message: "Request aborted" });
+  expect(signalOf(3)).toMatchObject({ aborted: true });
+  await vi.waitFor(() => expect(closes).toBe(2));
+  client.destroy();
+});
