@@ -88,9 +88,9 @@ export const hostHeaderMiddleware = (): Mw => (next) => (args) => {
 export const recursionDetectionMiddleware = (): Mw => (next) => (args) => {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const request = args.request as HttpRequest | undefined;
-  const traceId = env?._X_AMZN_TRACE_ID;
-  if (request && env?.AWS_LAMBDA_FUNCTION_NAME && traceId && !hasHeader(request.headers, "x-amzn-trace-id"))
-    request.headers["X-Amzn-Trace-Id"] = traceId;
+  // one process.env lookup (a call into the runtime) outside Lambda
+  const traceId = env?.AWS_LAMBDA_FUNCTION_NAME && env._X_AMZN_TRACE_ID;
+  if (request && traceId && !hasHeader(request.headers, "x-amzn-trace-id")) request.headers["X-Amzn-Trace-Id"] = traceId;
   return next(args);
 };
 

