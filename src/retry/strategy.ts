@@ -1,5 +1,7 @@
 import type { Provider, RetryErrorInfo, RetryErrorType, RetryStrategyV2, RetryToken, SdkError } from "@smithy/types";
 import { ConfigurationError } from "../errors.js";
+// adaptive.ts builds on this module; nothing of either is used while the other loads
+import { AdaptiveRetryStrategy } from "./adaptive.js";
 
 /** Capacity of the retry quota (tokens). */
 export const INITIAL_RETRY_TOKENS = 500;
@@ -111,27 +113,11 @@ export function backoffDelay(retriesSoFar: number, throttling: boolean, retryAft
   return Math.max(delay, Math.min(retryAfter.getTime() - Date.now(), delay + MAX_RETRY_AFTER_EXTRA));
 }
 
-/**
- * The strategy for a `retryMode`. Adaptive mode's rate limiter is loaded on first
- * use, so clients in standard mode do not ship it.
- */
+/** The strategy for a `retryMode`. */
 export function createRetryStrategy(mode: string, maxAttempts: number): RetryStrategyV2 {
-  if (mode === "adaptive") return lazyAdaptive(maxAttempts);
+  if (mode === "adaptive") return new AdaptiveRetryStrategy(maxAttempts);
   if (mode === "standard" || mode === "legacy") return new StandardRetryStrategy(maxAttempts);
   throw new ConfigurationError(`retryMode must be "standard" or "adaptive", got ${JSON.stringify(mode)}`);
-}
-
-function lazyAdaptive(maxAttempts: number): RetryStrategyV2 & { mode: string } {
-  let loaded: RetryStrategyV2 | undefined;
-  let loading: Promise<RetryStrategyV2> | undefined;
-  const get = () =>
-    (loading ??= import("./adaptive.js").then((m) => (loaded = new m.AdaptiveRetryStrategy(maxAttempts))));
-  return {
-    mode: "adaptive",
-    acquireInitialRetryToken: async (scope) => (await get()).acquireInitialRetryToken(scope),
-    refreshRetryTokenForRetry: async (t, info) => (await get()).refreshRetryTokenForRetry(t, info),
-    recordSuccess: (t) => loaded?.recordSuccess(t),
-  };
 }
 
 const THROTTLING_CODES = new Set([

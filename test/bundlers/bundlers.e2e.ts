@@ -150,8 +150,8 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
       target: "web",
       context: WORK,
       entry: ENTRY,
-      // The adaptive retry strategy is a lazy chunk; a fixed public path lets the
-      // main file run without document.currentScript.
+      // A fixed public path lets the main file run without document.currentScript,
+      // should the package ever load a chunk of its own again.
       output: { path: OUT, filename: "webpack.js", chunkFilename: "webpack-[name].js", publicPath: "/" },
       devtool: false,
       performance: { hints: false },
