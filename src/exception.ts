@@ -59,7 +59,8 @@ const fromOfficialClient = (value: object): boolean =>
 const BRAND: unique symbol = /* @__PURE__ */ Symbol.for("codepipeline-client.ServiceException") as any;
 
 const names = /* @__PURE__ */ new WeakMap<object, string>();
-const errorName = (ctor: object): string | undefined => {
+/** The error name instances of an error class carry (cached; "" when it cannot be constructed). */
+export const errorName = (ctor: object): string | undefined => {
   let name = names.get(ctor);
   if (name === undefined) {
     try {

@@ -3,7 +3,7 @@
  */
 import type { HttpResponse, ResponseMetadata } from "@smithy/types";
 import type { OperationSpec, ShapeHints } from "./operation.js";
-import { CodePipelineServiceException } from "./exception.js";
+import { CodePipelineServiceException, errorName } from "./exception.js";
 import { DeserializationError } from "./errors.js";
 
 export const TARGET_PREFIX = "CodePipeline_20150709.";
@@ -90,13 +90,15 @@ function deserializationError(what: string, text: string, response: HttpResponse
       }
   }
   const err = new DeserializationError(
-    `Invalid response (HTTP ${response.statusCode}${$metadata.requestId ? `, request id ${$metadata.requestId}` : ""}): ${what}. Body starts with: ${JSON.stringify(snippet(text))}`,
+    `Invalid response (HTTP ${response.statusCode}${requestIdText($metadata)}): ${what}. Body starts with: ${JSON.stringify(snippet(text))}`,
     { $metadata, cause },
   );
   err.bodySnippet = snippet(text);
   Object.defineProperty(err, "$response", { value: response, enumerable: false });
   return err;
 }
+
+const requestIdText = (m: ResponseMetadata): string => (m.requestId ? `, request id ${m.requestId}` : "");
 
 /** Epoch seconds (number or numeric string) or an ISO date string to a Date. */
 const toDate = (v: unknown): unknown => {
@@ -161,21 +163,21 @@ export function parseError(
   const codeKey = Object.keys(body).find((k) => k.toLowerCase() === "code");
   const rawCode = body.__type ?? (codeKey && body[codeKey]) ?? headerValue(response, "x-amzn-errortype");
   const code = typeof rawCode === "string" ? sanitizeCode(rawCode) : "Unknown";
-  const Ctor = op.e.find((E) => new E({}).name === code);
+  const Ctor = op.e.find((E) => errorName(E) === code);
   let message = (body.message ?? body.Message) as string | undefined;
   if (unreadable) {
     const type = headerValue(response, "content-type");
-    message = `HTTP ${response.statusCode} with a body that is not a JSON object${type ? ` (${type})` : ""}${$metadata.requestId ? `, request id ${$metadata.requestId}` : ""}: ${JSON.stringify(snippet(text))}`;
+    message = `HTTP ${response.statusCode} with a body that is not a JSON object${type ? ` (${type})` : ""}${requestIdText($metadata)}: ${JSON.stringify(snippet(text))}`;
   }
+  const $response = response;
   const err = Ctor
-    ? new Ctor({ $metadata, message })
-    : new CodePipelineServiceException({ name: code, $fault: response.statusCode >= 500 ? "server" : "client", $metadata, message });
+    ? new Ctor({ $metadata, message, $response })
+    : new CodePipelineServiceException({ name: code, $fault: response.statusCode >= 500 ? "server" : "client", $metadata, message, $response });
   const e = err as unknown as Record<string, unknown>;
   for (const k in body) if (e[k] === undefined || e[k] === "") e[k] = body[k];
   delete e.Message;
   err.message = message || "UnknownError";
   e.$retryable = undefined;
-  Object.defineProperty(err, "$response", { value: response, enumerable: false });
   return err;
 }
 

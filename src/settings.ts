@@ -157,20 +157,19 @@ const endpointToString = (e: string | URL | Endpoint | EndpointV2): string => {
   return `${e.protocol.replace(/:?$/, ":")}//${e.hostname}${port}${e.path ?? ""}`;
 };
 
-const escapeUa = (s: string, allowHash = false) => s.replace(allowHash ? /[^!$%&'*+\-.^_`|~\w#]/g : /[^!$%&'*+\-.^_`|~\w]/g, "-");
-
 /**
- * One user-agent section, escaped as v3 does: `/` in the name is kept (each part is
- * escaped), the version is joined with `/` to a plain name and with `#` to a `prefix/name`.
+ * One user-agent section, escaped as v3 does: characters a header token does not allow become
+ * `-` (`/` kept in the name, `#` in the version); the version is joined with `/` to a plain name
+ * and with `#` to a `prefix/name`, and an `api/` name is lower-cased.
  */
 const uaPair = (rawName: string, rawVersion?: string): string => {
-  const name = rawName.split("/").map((p) => escapeUa(p)).join("/");
+  const name = rawName.replace(/[^!$%&'*+\-.^_`|~\w/]/g, "-");
   const sep = name.indexOf("/");
-  const prefix = sep < 0 ? "" : name.slice(0, sep);
-  const uaName = prefix === "api" ? name.slice(sep + 1).toLowerCase() : name.slice(sep + 1);
-  const version = rawVersion === undefined ? undefined : escapeUa(rawVersion, true);
-  const parts = [prefix, uaName, version].filter((p): p is string => !!p);
-  return parts.map((p, i) => (i === 0 ? p : i === 1 ? `/${p}` : `#${p}`)).join("");
+  // substring, as v3: no "/" means no prefix
+  const prefix = name.substring(0, sep);
+  const uaName = name.slice(sep + 1);
+  const parts = [prefix, prefix === "api" ? uaName.toLowerCase() : uaName, rawVersion?.replace(/[^!$%&'*+\-.^_`|~\w#]/g, "-")];
+  return parts.filter((p) => !!p).map((p, i) => (i ? (i > 1 ? "#" : "/") + p : p)).join("");
 };
 
 function userAgent(config: ResolvedConfig, retryMode: string, appId: string | undefined): Pick<Settings, "userAgent" | "xAmzUserAgent"> {
