@@ -82,8 +82,8 @@ export const retryMiddleware = (config: ResolvedConfig) => (next: (args: any) =>
   for (;;) {
     if (signal?.aborted) throw aborted();
     attempts++;
-    // Object.assign: V8 copies and extends an object this way several times faster than `{ ...h, key }`
-    const headers = Object.assign({}, request.headers, { "amz-sdk-request": `attempt=${attempts}; max=${maxAttempts}` });
+    // a spread, not Object.assign: the copy keeps fast properties, which the signer and node:http read many times
+    const headers = { ...request.headers, "amz-sdk-request": `attempt=${attempts}; max=${maxAttempts}` };
     let out: any;
     let error: any;
     try {
