@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponse, Logger, MiddlewareStack } from "@smithy/types";
-import { DEFAULT_REQUEST_TIMEOUT, NO_LOGGER, PLAIN_SIGNAL, type HttpHandler, type ResolvedConfig, type SendOptions } from "./config.js";
+import { DEFAULT_REQUEST_TIMEOUT, NO_LOGGER, type HttpHandler, type ResolvedConfig, type SendOptions } from "./config.js";
 import type { Command } from "./command.js";
 import type { CallContext } from "./middleware/index.js";
 import { NetworkError, TimeoutError } from "./errors.js";
@@ -82,8 +82,7 @@ export function transport(handler: HttpHandler, request: HttpRequest, options: A
   const { signal, timeout } = options;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise((resolve, reject) => {
-    const controller = (handler as { [PLAIN_SIGNAL]?: boolean })[PLAIN_SIGNAL] ? undefined : new AbortController();
-    const plain: PlainSignal = { aborted: false, onabort: null };
+    const [abortSignal, abort] = runtime.attemptSignal(handler);
     let done = false;
     let reading = false;
     /** True for the first outcome only. */
@@ -96,10 +95,7 @@ export function transport(handler: HttpHandler, request: HttpRequest, options: A
     const stop = (e: Error): void => {
       if (!end()) return;
       reject(e);
-      if (controller) return controller.abort(e);
-      plain.aborted = true;
-      plain.reason = e;
-      plain.onabort?.(plain);
+      abort(e);
     };
     const fail = (e: unknown): void => void (end() && reject(networkError(e, request, reading)));
     const timer =
@@ -118,7 +114,7 @@ export function transport(handler: HttpHandler, request: HttpRequest, options: A
     try {
       handler
         .handle(request, {
-          abortSignal: controller?.signal ?? plain,
+          abortSignal,
           requestTimeout: timeout,
           clientName: options.clientName,
           logger: options.logger,
@@ -133,10 +129,4 @@ export function transport(handler: HttpHandler, request: HttpRequest, options: A
       fail(e);
     }
   });
-}
-
-interface PlainSignal {
-  aborted: boolean;
-  reason?: unknown;
-  onabort: ((ev: unknown) => void) | null;
 }

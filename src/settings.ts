@@ -1,6 +1,6 @@
 import type { Endpoint, EndpointV2, Logger, RetryStrategyV2 } from "@smithy/types";
 import type { SignatureV4 } from "@smithy/signature-v4";
-import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, PLAIN_SIGNAL } from "./config.js";
+import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
 import { runtime } from "./runtime.js";
 import type { EnvDefaults } from "./runtime/types.js";
 import { memoizeCredentials } from "./credentials.js";
@@ -70,7 +70,7 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
     retryMode: fromEnv("retryMode", input.retryMode, "standard"),
     requestHandler: isHandler(input.requestHandler)
       ? input.requestHandler
-      : lazyHandler({
+      : runtime.createHandler({
           connectionTimeout: input.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT,
           requestTimeout: input.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
           ...input.requestHandler,
@@ -97,21 +97,6 @@ export const getSettings = (config: ResolvedConfig): Promise<Settings> => slot(c
 export const settingsOf = (config: ResolvedConfig): Settings | Promise<Settings> => slot(config).v ?? slot(config)();
 
 const isHandler = (h: unknown): h is HttpHandler => typeof (h as HttpHandler | undefined)?.handle === "function";
-
-/** A handler that creates the platform's default handler at its first request. */
-function lazyHandler(options: Record<string, unknown>): HttpHandler {
-  const real = memo(() => runtime.createHandler(options));
-  let created = false;
-  return {
-    handle: (request, handlerOptions) => ((created = true), real.v ? real.v.handle(request, handlerOptions) : real().then((h) => h.handle(request, handlerOptions))),
-    destroy: () => void (created && real().then((h) => h.destroy?.(), () => {})),
-    httpHandlerConfigs: () => options,
-    // the transport gives a handler that takes one a cheap v3-style signal (see src/handler.ts)
-    get [PLAIN_SIGNAL]() {
-      return (real.v as { [PLAIN_SIGNAL]?: boolean } | undefined)?.[PLAIN_SIGNAL];
-    },
-  } as HttpHandler;
-}
 
 async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaults>): Promise<Settings> {
   // region() is the real region, and useFipsEndpoint() is on for a FIPS pseudo-region

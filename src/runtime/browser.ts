@@ -13,7 +13,12 @@ export const runtime: Runtime = {
         "Credentials are missing: browsers have no default credentials, so pass the credentials option (for example from Amazon Cognito)",
       ),
     ),
-  createHandler: async (options) => new FetchHttpHandler(options as any) as any,
+  createHandler: (options) => new FetchHttpHandler(options as any) as any,
+  // fetch takes a DOM AbortSignal and nothing else
+  attemptSignal: () => {
+    const controller = new AbortController();
+    return [controller.signal, (reason) => controller.abort(reason)];
+  },
   loadSigner: async () => SignatureV4,
   sha256: Sha256,
   collectBody: async (body) => (body == null ? new Uint8Array(0) : body instanceof Uint8Array ? body : streamCollector(body as any)),

@@ -1,15 +1,50 @@
 import { platform, release } from "node:os";
 import { NodeSha256 } from "./node-sha256.js";
 import type { Runtime } from "./types.js";
+import { PLAIN_SIGNAL, type HttpHandler } from "../config.js";
 import { loadNodeDefaults, nodeDefaultCredentials } from "./node-config.js";
+
+const noop = () => {};
 
 export const runtime: Runtime = {
   platform: "node",
   loadDefaults: loadNodeDefaults,
   defaultCredentials: nodeDefaultCredentials,
-  async createHandler(options) {
-    const { createNodeHandler } = await import("./node-http.js");
-    return createNodeHandler(options);
+  createHandler(options) {
+    let loading: Promise<HttpHandler> | undefined;
+    let ready: HttpHandler | undefined;
+    const load = () =>
+      (loading ??= import("./node-http.js")
+        .then((m) => m.createNodeHandler(options))
+        .then(
+          (h) => (ready = h),
+          (e) => {
+            loading = undefined;
+            throw e;
+          },
+        ));
+    return {
+      handle: (request, handlerOptions) => (ready ? ready.handle(request, handlerOptions) : load().then((h) => h.handle(request, handlerOptions))),
+      destroy: () => void loading?.then((h) => h.destroy?.(), noop),
+      httpHandlerConfigs: () => options,
+      // the default handler wraps NodeHttpHandler, which takes v3-style signal objects
+      [PLAIN_SIGNAL]: true,
+    } as HttpHandler;
+  },
+  attemptSignal(handler) {
+    if (!(handler as { [PLAIN_SIGNAL]?: boolean })[PLAIN_SIGNAL]) {
+      const controller = new AbortController();
+      return [controller.signal, (reason) => controller.abort(reason)];
+    }
+    const signal: { aborted: boolean; reason?: unknown; onabort: ((ev: unknown) => void) | null } = { aborted: false, onabort: null };
+    return [
+      signal,
+      (reason) => {
+        signal.aborted = true;
+        signal.reason = reason;
+        signal.onabort?.(signal);
+      },
+    ];
   },
   async loadSigner() {
     return (await import("@smithy/signature-v4")).SignatureV4;

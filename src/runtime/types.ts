@@ -35,8 +35,16 @@ export interface Runtime {
     logger: Logger,
     region?: () => Promise<string | undefined>,
   ): AwsCredentialIdentityProvider;
-  /** Creates the default HTTP handler from the client's `requestHandler` options. */
-  createHandler(options: Record<string, unknown>): Promise<HttpHandler>;
+  /**
+   * The default HTTP handler for the client's `requestHandler` options. In Node it loads its modules and
+   * creates its agents at the first request (and tries again there after a failure).
+   */
+  createHandler(options: Record<string, unknown>): HttpHandler;
+  /**
+   * The `abortSignal` for one attempt's handler, and what aborts it. Handlers get a DOM `AbortSignal`,
+   * except those marked `PLAIN_SIGNAL` (the default Node handler), which get a v3-style signal object.
+   */
+  attemptSignal(handler: HttpHandler): [signal: object, abort: (reason: Error) => void];
   /** Loads the SigV4 signer class. */
   loadSigner(): Promise<typeof SignatureV4>;
   /** Hash used for signing. */

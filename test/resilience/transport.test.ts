@@ -153,22 +153,27 @@ it("an interceptor started or stopped after the first request still sees (or sto
   client.destroy();
 });
 
-it("once loaded, the default handler gets a v3-style signal object; a timeout or an abort still closes the connection", async () => {
+it("the default handler gets a v3-style signal object, custom handlers an AbortSignal; a timeout or an abort still closes the connection", async () => {
   server.reply(json({ pipelines: [] }));
   const handle = vi.spyOn(NodeHttpHandler.prototype, "handle");
   const client = clientFor(server.url, { maxAttempts: 1, requestTimeout: 150 });
   await client.send(new ListPipelinesCommand({})); // creates the default handler
   await client.send(new ListPipelinesCommand({}));
   const signalOf = (i: number) => handle.mock.calls.filter(([r]) => r.hostname === "127.0.0.1")[i]![1]!.abortSignal as any;
-  expect(signalOf(0)).toBeInstanceOf(AbortSignal); // the first call, before the handler existed
-  expect(signalOf(1)).not.toBeInstanceOf(AbortSignal);
-  expect(signalOf(1)).toMatchObject({ aborted: false });
+  for (const i of [0, 1]) {
+    expect(signalOf(i)).not.toBeInstanceOf(AbortSignal);
+    expect(signalOf(i)).toMatchObject({ aborted: false });
+  }
+  const seen: unknown[] = [];
+  const custom = clientFor(server.url, { requestHandler: { handle: (r: any, o: any) => (seen.push(o.abortSignal), new NodeHttpHandler().handle(r, o)) } });
+  await custom.send(new ListPipelinesCommand({}));
+  expect(seen[0]).toBeInstanceOf(AbortSignal);
 
   let closes = 0;
   server.reply((_req, res) => void res.on("close", () => closes++));
   const timedOut = await settle(client.send(new ListPipelinesCommand({})));
   expect(!timedOut.ok && timedOut.error.name).toBe("TimeoutError");
-  expect(signalOf(2)).toMatchObject({ aborted: true, reason: !timedOut.ok && timedOut.error });
+  expect(signalOf(3)).toMatchObject({ aborted: true, reason: !timedOut.ok && timedOut.error });
   await vi.waitFor(() => expect(closes).toBe(1));
 
   const before = server.requests.length;
@@ -178,7 +183,7 @@ it("once loaded, the default handler gets a v3-style signal object; a timeout or
   controller.abort();
   const aborted = await p;
   expect(!aborted.ok && aborted.error).toMatchObject({ name: "AbortError", message: "Request aborted" });
-  expect(signalOf(3)).toMatchObject({ aborted: true });
+  expect(signalOf(4)).toMatchObject({ aborted: true });
   await vi.waitFor(() => expect(closes).toBe(2));
   client.destroy();
 });
