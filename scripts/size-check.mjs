@@ -8,13 +8,13 @@ import { OURS, ROOT, measure } from "./bench/bundles.mjs";
 
 /**
  * Budgets in gzipped bytes: the figure measured when the budget was last set,
- * plus about 4% of headroom so small fixes pass while real growth is caught.
+ * plus about 3% of headroom so small fixes pass while real growth is caught.
  * Lower a budget when the bundle shrinks; raise one only with a reason in the commit.
  * The targets are where the project wants to be (see BENCHMARKS.md).
  */
 export const BUDGETS = {
-  one: { budget: 21_000, measured: 20_136, target: 12_000, label: "client + ListPipelinesCommand" },
-  all: { budget: 23_000, measured: 22_084, target: 22_000, label: "client + all commands" },
+  one: { budget: 20_450, measured: 19_861, target: 12_000, label: "client + ListPipelinesCommand" },
+  all: { budget: 22_330, measured: 21_680, target: 22_000, label: "client + all commands" },
 };
 
 if (!existsSync(path.join(ROOT, "dist/browser/index.js"))) {

@@ -104,11 +104,12 @@ function notes() {
   The per-module breakdown, and the cuts that would reach 12 KB, are in
   [the README](README.md#bundle-size).
 - CPU per call against the floor: the floor does only what any client must (sign, send, parse). The client adds, per
-  call, the middleware stack, the retry strategy's bookkeeping, a per-attempt \`AbortController\`, promise and timer
-  for \`requestTimeout\`, an invocation id, and a few awaits more. A CPU profile
+  call, the middleware stack, the retry strategy's bookkeeping, one timer per attempt for \`requestTimeout\`, the
+  headers v3 sends and signs (user agents, invocation id, \`amz-sdk-request\`, \`x-amz-content-sha256\` with its payload
+  hash), \`NodeHttpHandler\`'s own per-request work, and the clock-skew check of the \`Date\` header. A CPU profile
   (\`node --cpu-prof scripts/bench/calls.mjs ours <port>\`) puts \`node:http\` and the signer on top, as for the floor;
-  the client's own functions take about 30 µs of a call. Ratios near a target flip between runs: the CPU figures move
-  by 10-20% from run to run. See [the README](README.md#cpu-per-call).`;
+  the client's own functions, \`JSON.parse\` aside, take about 10-15 µs of a call. Ratios near a target flip between
+  runs: the CPU figures move by 10-20% from run to run. See [the README](README.md#cpu-per-call).`;
 }
 
 if (write) {
