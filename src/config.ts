@@ -43,6 +43,11 @@ export interface CodePipelineClientConfig {
   region?: string | Provider<string>;
   /** Credentials or an async provider of them. In Node, falls back to the default credential chain. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /**
+   * Builds the credentials provider used when `credentials` is not given, in place of the
+   * default chain (as in v3); it receives the client config.
+   */
+  credentialDefaultProvider?: (input: any) => AwsCredentialIdentityProvider;
   /** Custom endpoint, e.g. `http://127.0.0.1:4566`. In Node, falls back to `AWS_ENDPOINT_URL_CODEPIPELINE`, `AWS_ENDPOINT_URL` and the profile's `endpoint_url`. */
   endpoint?: string | URL | Endpoint | EndpointV2 | Provider<string | URL | Endpoint | EndpointV2>;
   /** Node: do not read endpoint URLs from the environment or the shared config files. */

@@ -63,7 +63,9 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
     region: async () => normalizeRegion(await rawRegion()).region,
     useFipsEndpoint: async () => normalizeRegion(await rawRegion()).useFips || (await fips()),
     credentials: memoizeCredentials(
-      input.credentials ?? runtime.defaultCredentials(input.profile, logger, () => config.region()),
+      input.credentials ??
+        input.credentialDefaultProvider?.(input) ??
+        runtime.defaultCredentials(input.profile, logger, () => config.region()),
     ),
     useDualstackEndpoint: fromEnv("useDualstackEndpoint", input.useDualstackEndpoint, false),
     maxAttempts: fromEnv("maxAttempts", input.maxAttempts, 3),

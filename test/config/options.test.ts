@@ -161,3 +161,38 @@ describe("the resolved config", () => {
     await expect(client.config.credentials()).resolves.toEqual(KEYS);
   });
 });
+
+describe("credentialDefaultProvider", () => {
+  it("replaces the default chain when no credentials are given, and receives the config", async () => {
+    const handler = recorder();
+    const seen: unknown[] = [];
+    const client = new CodePipelineClient({
+      region: "eu-west-1",
+      requestHandler: handler,
+      credentialDefaultProvider: (input: { region?: unknown }) => {
+        seen.push(input.region);
+        return async () => ({ accessKeyId: "AKIDFROMPROVIDER", secretAccessKey: "s" });
+      },
+    });
+    await client.send(new ListPipelinesCommand({}));
+    expect(handler.accessKey()).toBe("AKIDFROMPROVIDER");
+    expect(seen).toEqual(["eu-west-1"]);
+  });
+
+  it("is not used when credentials are given", async () => {
+    const handler = recorder();
+    let called = false;
+    const client = new CodePipelineClient({
+      region: "eu-west-1",
+      requestHandler: handler,
+      credentials: KEYS,
+      credentialDefaultProvider: () => {
+        called = true;
+        return async () => ({ accessKeyId: "AKIDFROMPROVIDER", secretAccessKey: "s" });
+      },
+    });
+    await client.send(new ListPipelinesCommand({}));
+    expect(handler.accessKey()).toBe(KEYS.accessKeyId);
+    expect(called).toBe(false);
+  });
+});
