@@ -69,6 +69,19 @@ export class LocalService {
     return e;
   }
 
+  /** Action or rule runs, newest first, of the execution a list filter names (checked to exist), else all. */
+  private runsFor<R extends { exec: { id: string } }>(
+    p: PipelineRec,
+    runs: R[],
+    filter: { pipelineExecutionId?: string; latestInPipelineExecution?: { pipelineExecutionId?: string } } | undefined,
+  ): R[] {
+    const newest = [...runs].reverse();
+    const execId = filter?.pipelineExecutionId ?? filter?.latestInPipelineExecution?.pipelineExecutionId;
+    if (execId === undefined) return newest;
+    this.execution(p, execId);
+    return newest.filter((r) => r.exec.id === execId);
+  }
+
   private resource(arn: string): { tags: M.Tag[] } {
     const m = /^arn:aws(?:-[\w]+)*:codepipeline:([^:]+):([0-9]{12}):(.+)$/.exec(arn);
     if (!m) return fail("InvalidArnException", `${arn} is not a CodePipeline resource ARN.`);
@@ -341,13 +354,8 @@ export class LocalService {
 
       ListActionExecutions: (i: M.ListActionExecutionsInput): M.ListActionExecutionsOutput => {
         const p = eng.pipeline(i.pipelineName!);
-        let runs = [...p.actionRuns].reverse();
         const f = i.filter;
-        const execId = f?.pipelineExecutionId ?? f?.latestInPipelineExecution?.pipelineExecutionId;
-        if (execId !== undefined) {
-          this.execution(p, execId);
-          runs = runs.filter((r) => r.exec.id === execId);
-        }
+        let runs = this.runsFor(p, p.actionRuns, f);
         if (f?.latestInPipelineExecution?.startTimeRange === "Latest") {
           const seen = new Set<string>();
           runs = runs.filter((r) => {
@@ -422,13 +430,7 @@ export class LocalService {
 
       ListRuleExecutions: (i: M.ListRuleExecutionsInput): M.ListRuleExecutionsOutput => {
         const p = eng.pipeline(i.pipelineName!);
-        let runs = [...p.ruleRuns].reverse();
-        const f = i.filter;
-        const execId = f?.pipelineExecutionId ?? f?.latestInPipelineExecution?.pipelineExecutionId;
-        if (execId !== undefined) {
-          this.execution(p, execId);
-          runs = runs.filter((r) => r.exec.id === execId);
-        }
+        const runs = this.runsFor(p, p.ruleRuns, i.filter);
         const pg = page(`rules:${p.name}`, runs, i.nextToken, i.maxResults ?? 100);
         return {
           ruleExecutionDetails: pg.items.map((r) => ({

@@ -116,31 +116,23 @@ interface ConnectLimit {
   fail(host: string | null | undefined, port: unknown): Error;
 }
 
-class PoolAgent extends http.Agent {
-  readonly #limit: ConnectLimit;
-  constructor(options: http.AgentOptions, limit: ConnectLimit) {
-    super(options);
-    this.#limit = limit;
-  }
-  override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void) {
-    return limitConnect(super.createConnection(options, callback), this.#limit.ms(), false, () =>
-      this.#limit.fail(options.host ?? options.hostname, options.port),
-    );
-  }
-}
+/** An agent class whose new connections (TCP, and TLS for https) must complete within the connection timeout. */
+const withConnectLimit = <A extends typeof http.Agent | typeof https.Agent>(Base: A, tls: boolean) =>
+  class extends (Base as typeof http.Agent) {
+    readonly #limit: ConnectLimit;
+    constructor(options: https.AgentOptions, limit: ConnectLimit) {
+      super(options);
+      this.#limit = limit;
+    }
+    override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void) {
+      return limitConnect(super.createConnection(options, callback), this.#limit.ms(), tls, () =>
+        this.#limit.fail(options.host ?? options.hostname, options.port),
+      );
+    }
+  };
 
-class TlsPoolAgent extends https.Agent {
-  readonly #limit: ConnectLimit;
-  constructor(options: https.AgentOptions, limit: ConnectLimit) {
-    super(options);
-    this.#limit = limit;
-  }
-  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void) {
-    return limitConnect(super.createConnection(options, callback), this.#limit.ms(), true, () =>
-      this.#limit.fail(options.host ?? options.hostname, options.port),
-    );
-  }
-}
+const PoolAgent = /* @__PURE__ */ withConnectLimit(http.Agent, false);
+const TlsPoolAgent = /* @__PURE__ */ withConnectLimit(https.Agent, true);
 
 /** One `NodeHttpHandler` with the agent it sends through. */
 interface Route {
