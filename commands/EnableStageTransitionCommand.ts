@@ -17,7 +17,11 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `EnableStageTransition` operation.
+ * Re-opens a stage transition closed by `DisableStageTransition`, for executions entering (`Inbound`)
+ * or leaving (`Outbound`) the stage. An execution waiting at the transition then continues.
+ *
+ * Returns nothing. Fails with `PipelineNotFoundException` or `StageNotFoundException` when the
+ * pipeline or stage does not exist.
  *
  * @throws {@link PipelineNotFoundException} (client fault)
  * @throws {@link StageNotFoundException} (client fault)

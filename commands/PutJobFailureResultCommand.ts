@@ -17,7 +17,13 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `PutJobFailureResult` operation.
+ * Reports that a job worker could not do a custom action's job, with a failure type and a message that
+ * the console shows on the action. The action fails, and with it the stage, unless the stage retries
+ * it.
+ *
+ * Returns nothing. Fails with `JobNotFoundException` when the job does not exist and
+ * `InvalidJobStateException` when the job already has a result or is no longer running (for example it
+ * timed out).
  *
  * @throws {@link InvalidJobStateException} (client fault)
  * @throws {@link JobNotFoundException} (client fault)
