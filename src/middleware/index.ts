@@ -8,7 +8,7 @@ import type { OperationSpec } from "../operation.js";
 import { getSettings, settingsOf, type Settings } from "../settings.js";
 import { CONTENT_TYPE, TARGET_PREFIX, parseError, parseOutput, redact, responseMetadata, serializeBody } from "../protocol.js";
 import { retryMiddleware } from "./retry.js";
-import { runtime } from "../runtime.js";
+import { addTracing, runtime } from "../runtime.js";
 
 /** What our middleware find in the handler context. */
 export interface CallContext {
@@ -198,6 +198,8 @@ export function addDefaultMiddleware(stack: MiddlewareStack<any, any>, config: R
     tags: ["HTTP_SIGNING"],
   });
   stack.add(deserializerMiddleware() as any, { step: "deserialize", name: "deserializerMiddleware", tags: ["DESERIALIZER"] });
+  // Node: calls are traced once an OpenTelemetry provider is registered
+  addTracing?.(stack, config);
 }
 
 export { runtime };
