@@ -82,7 +82,7 @@ describe("spans of this package and of the official client with AwsInstrumentati
     expect(ours.kind).toBe(v3.kind);
     expect(v3.status).toEqual({ code: STATUS_ERROR, message: "The pipeline missing was not found" });
     expect(ours.status).toEqual(v3.status);
-    const exception = (s: SpanJson) => s.events.find((e) => e.name === "exception")!.attributes;
+    const exception = (s: SpanJson) => s.events.find((e) => e.name === "exception")!.attributes!;
     expect(exception(ours)["exception.type"]).toBe("PipelineNotFoundException");
     expect(exception(ours)["exception.message"]).toBe(exception(v3)["exception.message"]);
     // every attribute the official client sets, with the same value
