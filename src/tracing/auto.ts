@@ -5,7 +5,7 @@
  * then `./otel.js` and `@opentelemetry/api` load once. With no provider a call costs one
  * property read.
  */
-import type { MiddlewareStack } from "@smithy/types";
+import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
 import type { ResolvedConfig } from "../config.js";
 import { addTracingMiddleware, type Tracing } from "./hook.js";
 
@@ -28,5 +28,5 @@ export function autoTracing(): Tracing | Promise<Tracing | undefined> | undefine
 }
 
 /** Adds the tracing middleware that follow the global OpenTelemetry registration. */
-export const addAutoTracing = (stack: MiddlewareStack<any, any>, config: ResolvedConfig): void =>
+export const addAutoTracing = (stack: MiddlewareStack<object, MetadataBearer>, config: ResolvedConfig): void =>
   addTracingMiddleware(stack, config, autoTracing);

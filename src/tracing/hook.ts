@@ -4,11 +4,11 @@
  * at the first call that finds a tracer or meter provider registered (Node), or given
  * explicitly with `tracing(client)` from `codepipeline-client/otel`.
  */
-import type { MiddlewareStack } from "@smithy/types";
+import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
 import type { ResolvedConfig } from "../config.js";
-import type { CallContext } from "../middleware/index.js";
+import type { CallContext, CallHandler, CallMiddleware, InputArgs } from "../middleware/types.js";
 
-type Next = (args: any) => Promise<any>;
+type Next = CallHandler<any, any>;
 
 /** Attribute values a helper may put on its span. */
 export type SpanAttributes = Record<string, string | number | boolean | undefined>;
@@ -46,25 +46,26 @@ export type TracingSource = () => Tracing | Promise<Tracing | undefined> | undef
  * around each attempt (finalizeRequest, after retry and signing). Each asks `source` when the
  * call's handler is built and steps aside (returns `next` itself) when there is no tracing.
  */
-export function addTracingMiddleware(stack: MiddlewareStack<any, any>, config: ResolvedConfig, source: TracingSource, override = false): void {
-  stack.add(
-    ((next: Next, context: CallContext) => {
-      const t = source();
-      if (!t) return next;
-      return t instanceof Promise
-        ? (args: any) => t.then((loaded) => (loaded ? loaded.call(next, context, args, config) : next(args)))
-        : (args: any) => t.call(next, context, args, config);
-    }) as any,
-    { step: "initialize", priority: "high", name: "tracingMiddleware", tags: ["TRACING"], override },
-  );
-  stack.add(
-    ((next: Next, context: CallContext) =>
-      source()
-        ? (args: any) => {
-            const rec = context[ATTEMPTS] as AttemptRecorder | undefined;
-            return rec ? rec.attempt(next, args) : next(args);
-          }
-        : next) as any,
-    { step: "finalizeRequest", priority: "high", name: "tracingAttemptMiddleware", tags: ["TRACING"], override },
-  );
+export function addTracingMiddleware(
+  stack: MiddlewareStack<object, MetadataBearer>,
+  config: ResolvedConfig,
+  source: TracingSource,
+  override = false,
+): void {
+  const call: CallMiddleware<InputArgs> = (next, context) => {
+    const t = source();
+    if (!t) return next;
+    return t instanceof Promise
+      ? (args) => t.then((loaded) => (loaded ? loaded.call(next, context as CallContext, args, config) : next(args)))
+      : (args) => t.call(next, context as CallContext, args, config);
+  };
+  const attempt: CallMiddleware = (next, context) =>
+    source()
+      ? (args) => {
+          const rec = context[ATTEMPTS] as AttemptRecorder | undefined;
+          return rec ? rec.attempt(next, args) : next(args);
+        }
+      : next;
+  stack.add(call, { step: "initialize", priority: "high", name: "tracingMiddleware", tags: ["TRACING"], override });
+  stack.add(attempt, { step: "finalizeRequest", priority: "high", name: "tracingAttemptMiddleware", tags: ["TRACING"], override });
 }

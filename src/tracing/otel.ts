@@ -19,8 +19,8 @@ import {
   type TracerProvider,
 } from "@opentelemetry/api";
 import type { ResolvedConfig } from "../config.js";
-import type { CallContext } from "../middleware/index.js";
-import { classifyError } from "../retry/strategy.js";
+import type { CallContext } from "../middleware/types.js";
+import { classifyError } from "../retry/classify.js";
 import { VERSION } from "../version.js";
 import { ATTEMPTS, type AttemptRecorder, type HelperSpan, type SpanAttributes, type Tracing } from "./hook.js";
 
