@@ -73,7 +73,7 @@ export const userAgentMiddleware = (config: ResolvedConfig): Mw => (next) => (ar
     const h = (args.request as HttpRequest).headers;
     h["x-amz-user-agent"] = s.xAmzUserAgent;
     if (s.userAgent) h["user-agent"] = s.userAgent;
-    h["amz-sdk-invocation-id"] = crypto.randomUUID();
+    h["amz-sdk-invocation-id"] = runtime.uuid();
     return next(args);
   });
 

@@ -56,9 +56,10 @@ interface Seen {
   rejected: string[];
 }
 
-function apiServer(pageOrigin: () => string, seen: Seen) {
+function apiServer(pageOrigins: () => string[], seen: Seen) {
+  let origin = "";
   const cors = () => ({
-    "access-control-allow-origin": pageOrigin(),
+    "access-control-allow-origin": origin,
     "access-control-expose-headers": "x-amzn-requestid, x-amzn-errortype, date",
   });
   const json = (res: http.ServerResponse, status: number, body: unknown, requestId: string) =>
@@ -67,6 +68,7 @@ function apiServer(pageOrigin: () => string, seen: Seen) {
       .end(JSON.stringify(body));
   let n = 0;
   return http.createServer((req, res) => {
+    origin = pageOrigins().includes(String(req.headers.origin)) ? String(req.headers.origin) : pageOrigins()[0]!;
     if (req.method === "OPTIONS") {
       seen.preflights++;
       res.writeHead(204, {
@@ -158,41 +160,48 @@ describe("the API server's SigV4 check", () => {
   });
 });
 
-describe("the esbuild bundle in Chromium", () => {
-  const seen: Seen = { preflights: 0, signed: [], rejected: [] };
+describe("the esbuild bundle (with --splitting) in Chromium", () => {
+  let seen: Seen = { preflights: 0, signed: [], rejected: [] };
   let pageServer: http.Server;
   let api: http.Server;
-  let pageOrigin = "";
+  let pagePort = 0;
   let apiOrigin = "";
-  let bundle = "";
+  const files = new Map<string, string>();
+  let requested: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(path.join(ROOT, "dist/browser/index.js"))) throw new Error("dist/ is missing: run `npm run build` before `npm run test:browser`");
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     mkdirSync(OUT, { recursive: true });
     const esbuild = await import("esbuild");
+    // code splitting, as a one-command app would ship: lazy chunks are separate files the page fetches when needed
     const built = await esbuild.build({
-      entryPoints: [path.join(__dirname, "fixtures", "page.js")],
+      entryPoints: { bundle: path.join(__dirname, "fixtures", "page.js") },
       bundle: true,
+      splitting: true,
       minify: true,
       format: "esm",
       platform: "browser",
+      outdir: path.join(OUT, "bundle"),
       write: false,
       logLevel: "silent",
     });
-    bundle = built.outputFiles[0]!.text;
+    for (const f of built.outputFiles) files.set(path.basename(f.path), f.text);
     const html = `<!doctype html><html><head><meta charset="utf-8"><title>running</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse}td{border:1px solid #ccc;padding:6px 10px;vertical-align:top;white-space:pre;font-family:monospace;font-size:12px}
 tr.pass td:first-child{background:#d6f5d6;font-weight:bold}tr.fail td:first-child{background:#f8d0d0;font-weight:bold}</style></head>
 <body><h1>codepipeline-client in a browser</h1><p>esbuild bundle of the client, calling a cross-origin API on 127.0.0.1 that checks each SigV4 signature.</p>
-<table id="results"></table><script type="module" src="/bundle.js"></script></body></html>`;
+<p id="context"></p><table id="results"></table><script type="module" src="/bundle.js"></script></body></html>`;
     pageServer = http.createServer((req, res) => {
-      if (req.url === "/bundle.js") res.writeHead(200, { "content-type": "text/javascript" }).end(bundle);
-      else if (req.url?.startsWith("/?") || req.url === "/") res.writeHead(200, { "content-type": "text/html" }).end(html);
+      const file = req.url?.slice(1) ?? "";
+      if (files.has(file)) {
+        requested.push(file);
+        res.writeHead(200, { "content-type": "text/javascript" }).end(files.get(file));
+      } else if (req.url?.startsWith("/?") || req.url === "/") res.writeHead(200, { "content-type": "text/html" }).end(html);
       else res.writeHead(404).end();
     });
-    pageOrigin = await listen(pageServer);
-    api = apiServer(() => pageOrigin, seen);
+    pagePort = Number(new URL(await listen(pageServer)).port);
+    api = apiServer(() => [`http://127.0.0.1:${pagePort}`, `http://${INSECURE_HOST}:${pagePort}`], seen);
     apiOrigin = await listen(api);
   });
 
@@ -200,21 +209,33 @@ tr.pass td:first-child{background:#d6f5d6;font-weight:bold}tr.fail td:first-chil
     await Promise.all([pageServer && close(pageServer), api && close(api)]);
   });
 
-  it("signs, parses, types errors, aborts and times out", async () => {
+  // Chromium treats 127.0.0.1 and localhost as secure contexts; a page from another host name on
+  // plain http is not, and has no crypto.subtle (nor crypto.randomUUID), as a real http:// site.
+  const INSECURE_HOST = "insecure.test";
+  it.each([
+    { host: "127.0.0.1", secure: true, screenshot: "result.png" },
+    { host: INSECURE_HOST, secure: false, screenshot: "result-insecure-context.png" },
+  ])("signs, parses, types errors, aborts and times out on http://$host (secure context: $secure)", async ({ host, secure, screenshot }) => {
+    seen = Object.assign(seen, { preflights: 0, signed: [], rejected: [] });
+    requested = [];
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+      args: [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
+      ],
     });
     const errors: string[] = [];
     try {
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
       page.on("pageerror", (e) => errors.push(String(e)));
-      await page.goto(`${pageOrigin}/?api=${encodeURIComponent(apiOrigin)}`);
+      await page.goto(`http://${host}:${pagePort}/?api=${encodeURIComponent(apiOrigin)}`);
       await page.waitForFunction(() => document.title === "done", undefined, { timeout: 30_000 }).catch(() => {});
-      await page.screenshot({ path: path.join(OUT, "result.png"), fullPage: true });
+      await page.screenshot({ path: path.join(OUT, screenshot), fullPage: true });
       expect(errors).toEqual([]);
+      expect(await page.evaluate(() => (window as any).__context)).toEqual({ isSecureContext: secure, subtle: secure, randomUUID: secure });
       const results = await page.evaluate(() => (window as any).__results);
       expect(results).toEqual({
         "ListPipelines output, with Dates": {
@@ -250,5 +271,11 @@ tr.pass td:first-child{background:#d6f5d6;font-weight:bold}tr.fail td:first-chil
       "CodePipeline_20150709.GetPipeline",
     ]);
     expect(seen.preflights).toBeGreaterThan(0);
+    // The SHA-256 fallback (@aws-crypto/sha256-js, the chunk holding its first initial hash value) is fetched only without crypto.subtle.
+    const fallback = [...files].filter(([, code]) => code.includes("1779033703")).map(([f]) => f);
+    expect(fallback).toHaveLength(1);
+    expect(fallback[0]).not.toBe("bundle.js");
+    expect(requested.includes(fallback[0]!)).toBe(!secure);
+    expect(requested[0]).toBe("bundle.js");
   });
 });
