@@ -23,9 +23,9 @@ export const BUDGETS = {
   one: { budget: 18_680, measured: 18_311, target: 16_000, label: "client + ListPipelinesCommand, esbuild one file" },
   oneRollupSplit: { budget: 14_390, measured: 14_108, label: "client + ListPipelinesCommand, rollup + terser start-up path (split)" },
   oneRollup: { budget: 16_880, measured: 16_546, label: "client + ListPipelinesCommand, rollup + terser one file" },
-  all: { budget: 20_530, measured: 20_124, target: 22_000, label: "client + all commands, esbuild one file" },
-  aggregated: { budget: 21_230, measured: 20_815, label: "aggregated CodePipeline class, esbuild one file" },
-  everything: { budget: 30_970, measured: 30_363, label: "every export of the main entry, esbuild one file" },
+  all: { budget: 22_160, measured: 21_729, target: 22_000, label: "client + all commands, esbuild one file" },
+  aggregated: { budget: 22_870, measured: 22_418, label: "aggregated CodePipeline class, esbuild one file" },
+  everything: { budget: 32_590, measured: 31_951, label: "every export of the main entry, esbuild one file" },
 };
 
 if (!existsSync(path.join(ROOT, "dist/browser/index.js"))) {
