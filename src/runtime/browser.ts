@@ -32,3 +32,6 @@ export const runtime: Runtime = {
   },
   sendsUserAgentHeader: false,
 };
+
+/** Browsers trace only when asked, through `codepipeline-client/otel`; the build drops the call. */
+export const addTracing: typeof import("./node.js").addTracing = undefined;
