@@ -29,3 +29,6 @@ export const runtime: Runtime = {
   sendsUserAgentHeader: false,
   fetchFailureHint: " (likely causes: CORS does not allow this origin, or the endpoint is unreachable)",
 };
+
+/** Browsers trace only when asked, through `codepipeline-client/otel`; the build drops the call. */
+export const addTracing: typeof import("./node.js").addTracing = undefined;
