@@ -7,8 +7,6 @@ import { CodePipelineServiceException, errorName } from "./exception.js";
 import { DeserializationError } from "./errors.js";
 import { runtime } from "./runtime.js";
 
-export const TARGET_PREFIX = "CodePipeline_20150709.";
-export const CONTENT_TYPE = "application/x-amz-json-1.1";
 
 /**
  * The JSON body of a request, byte for byte as v3 writes it: only the members the operation's wire table

@@ -22,6 +22,7 @@ import type { ResolvedConfig } from "../config.js";
 import type { CallContext } from "../middleware/types.js";
 import { classifyError } from "../retry/classify.js";
 import { VERSION } from "../version.js";
+import { SERVICE_ID } from "../generated/service.js";
 import { ATTEMPTS, type AttemptRecorder, type HelperSpan, type SpanAttributes, type Tracing } from "./hook.js";
 
 /** Options of `tracing(client, options)`. */
@@ -123,9 +124,9 @@ export function createTracing(options: TracingOptions = {}): Tracing {
   return {
     call(next, context: CallContext, args, config) {
       const operation = context.operation.n;
-      const attributes: Attributes = { "rpc.system": "aws-api", "rpc.method": operation, "rpc.service": "CodePipeline" };
+      const attributes: Attributes = { "rpc.system": "aws-api", "rpc.method": operation, "rpc.service": SERVICE_ID };
       const parent = otelContext.active();
-      const span = tracer.startSpan(`CodePipeline.${operation}`, { kind: SpanKind.CLIENT, attributes }, parent);
+      const span = tracer.startSpan(`${SERVICE_ID}.${operation}`, { kind: SpanKind.CLIENT, attributes }, parent);
       let ended = false;
       // as the official instrumentation: the region the client resolves (a failure is the call's to report)
       config.region().then(
@@ -140,7 +141,7 @@ export function createTracing(options: TracingOptions = {}): Tracing {
         setMetadata(span, md);
         const count = md?.attempts ?? attempts.count;
         if (count > 1) span.setAttributes({ "aws.attempts": count, "aws.retry.total_delay_ms": md?.totalRetryDelay ?? 0 });
-        const metricAttributes: Attributes = { "rpc.system": "aws-api", "rpc.service": "CodePipeline", "rpc.method": operation };
+        const metricAttributes: Attributes = { "rpc.system": "aws-api", "rpc.service": SERVICE_ID, "rpc.method": operation };
         if (error !== undefined) {
           const type = errorName(error);
           span.setAttributes({ "error.type": type, "aws.error.category": errorCategory(error) });
