@@ -11,7 +11,14 @@ export interface AcknowledgeJobCommandOutput extends AcknowledgeJobOutput, Metad
 const op: OperationSpec = { n: "AcknowledgeJob", e: [InvalidNonceException, JobNotFoundException, ValidationException] };
 
 /**
- * Sends the `AcknowledgeJob` operation.
+ * Confirms that a job worker has taken a job of a custom action. Call it after `PollForJobs` returned
+ * the job and before doing the work, passing the job's `id` and the `nonce` that came with it; the job
+ * then moves from `Queued` or `Dispatched` to `InProgress`, so no other worker takes it.
+ * `createJobWorker` does this for you.
+ *
+ * Returns the job's status after the call. Fails with `InvalidNonceException` when the nonce is not
+ * the one issued with the job, and `JobNotFoundException` when no such job exists for a custom action
+ * type in this account and Region.
  *
  * @throws {@link InvalidNonceException} (client fault)
  * @throws {@link JobNotFoundException} (client fault)

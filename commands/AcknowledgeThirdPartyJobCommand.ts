@@ -19,7 +19,13 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `AcknowledgeThirdPartyJob` operation.
+ * Confirms that a partner's job worker has taken a job of a third-party action. Call it after
+ * `PollForThirdPartyJobs` returned the job, with the job's `id`, its `nonce` and the client token from
+ * `GetThirdPartyJobDetails`; `createThirdPartyJobWorker` does this for you.
+ *
+ * Returns the job's status after the call. Fails with `InvalidNonceException` for a nonce that does
+ * not match, `InvalidClientTokenException` when the client token does not belong to the job, and
+ * `JobNotFoundException` when the job does not exist.
  *
  * @throws {@link InvalidClientTokenException} (client fault)
  * @throws {@link InvalidNonceException} (client fault)

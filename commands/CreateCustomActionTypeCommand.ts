@@ -26,7 +26,15 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `CreateCustomActionType` operation.
+ * Registers a new custom action type in this account and Region: its category, provider name and
+ * version, its configuration properties, how many input and output artifacts it takes, and the links
+ * CodePipeline shows in the console. Pipelines can then declare actions of that type, and your job
+ * worker receives their jobs through `PollForJobs`.
+ *
+ * Returns the created action type (with owner `Custom`) and its tags. Fails with
+ * `LimitExceededException` when the account already has the most custom action types allowed,
+ * `InvalidTagsException` or `TooManyTagsException` for bad tags, and `ValidationException` for an
+ * inconsistent declaration (for example two properties with the same name).
  *
  * @throws {@link ConcurrentModificationException} (client fault)
  * @throws {@link InvalidTagsException} (client fault)

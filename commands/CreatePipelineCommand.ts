@@ -36,7 +36,15 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `CreatePipeline` operation.
+ * Creates a pipeline from a full declaration: its name, the service role CodePipeline assumes, where
+ * artifacts are stored, and the ordered stages with their actions. The first stage must hold only
+ * source actions. A new pipeline normally starts its first execution right after it is created.
+ *
+ * Returns the stored declaration (with `version` 1) and the tags. Fails with
+ * `PipelineNameInUseException` when the name is taken in this account and Region, with
+ * `InvalidStructureException`, `InvalidStageDeclarationException`, `InvalidActionDeclarationException`
+ * or `InvalidBlockerDeclarationException` when the declaration is wrong, and `LimitExceededException`
+ * when a quota (pipelines, stages, actions) would be exceeded.
  *
  * @throws {@link ConcurrentModificationException} (client fault)
  * @throws {@link InvalidActionDeclarationException} (client fault)

@@ -11,7 +11,12 @@ export interface DeleteCustomActionTypeCommandOutput extends MetadataBearer {}
 const op: OperationSpec = { n: "DeleteCustomActionType", e: [ConcurrentModificationException, ValidationException], u: 1 };
 
 /**
- * Sends the `DeleteCustomActionType` operation.
+ * Marks a custom action type as deleted, named by its category, provider and version. Pipelines can no
+ * longer use it, and a new type with the same identifier cannot be created afterwards: bump the
+ * version instead.
+ *
+ * Returns nothing. Fails with `ConcurrentModificationException` when the type is being changed by
+ * another request.
  *
  * @throws {@link ConcurrentModificationException} (client fault)
  * @throws {@link ValidationException} (client fault)

@@ -11,7 +11,12 @@ export interface DeletePipelineCommandOutput extends MetadataBearer {}
 const op: OperationSpec = { n: "DeletePipeline", e: [ConcurrentModificationException, ValidationException], u: 1 };
 
 /**
- * Sends the `DeletePipeline` operation.
+ * Deletes a pipeline and its execution history, named by the pipeline's name. Artifacts in the
+ * artifact store and webhooks that point at the pipeline are not removed. Deleting a pipeline that
+ * does not exist succeeds without effect.
+ *
+ * Returns nothing. Fails with `ConcurrentModificationException` when the pipeline is being changed by
+ * another request.
  *
  * @throws {@link ConcurrentModificationException} (client fault)
  * @throws {@link ValidationException} (client fault)

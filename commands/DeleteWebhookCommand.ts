@@ -11,7 +11,12 @@ export interface DeleteWebhookCommandOutput extends DeleteWebhookOutput, Metadat
 const op: OperationSpec = { n: "DeleteWebhook", e: [ConcurrentModificationException, ValidationException] };
 
 /**
- * Sends the `DeleteWebhook` operation.
+ * Deletes a webhook by name, so events from the repository no longer start the pipeline it targets.
+ * Deregister it from the third party first (`DeregisterWebhookWithThirdParty`) or the repository keeps
+ * calling a URL that no longer exists. Deleting a webhook that does not exist succeeds.
+ *
+ * Returns an empty output. Fails with `ConcurrentModificationException` when the webhook is being
+ * changed by another request.
  *
  * @throws {@link ConcurrentModificationException} (client fault)
  * @throws {@link ValidationException} (client fault)

@@ -11,7 +11,11 @@ export interface DeregisterWebhookWithThirdPartyCommandOutput extends Deregister
 const op: OperationSpec = { n: "DeregisterWebhookWithThirdParty", e: [ValidationException, WebhookNotFoundException] };
 
 /**
- * Sends the `DeregisterWebhookWithThirdParty` operation.
+ * Removes the webhook's registration from the repository host (GitHub), so it stops sending events to
+ * the webhook's URL. The webhook itself remains in CodePipeline until `DeleteWebhook`. Only webhooks
+ * with `GITHUB_HMAC` authentication are registered with a third party.
+ *
+ * Returns an empty output. Fails with `WebhookNotFoundException` when no webhook has the given name.
  *
  * @throws {@link ValidationException} (client fault)
  * @throws {@link WebhookNotFoundException} (client fault)

@@ -11,7 +11,13 @@ export interface DisableStageTransitionCommandOutput extends MetadataBearer {}
 const op: OperationSpec = { n: "DisableStageTransition", e: [PipelineNotFoundException, StageNotFoundException, ValidationException], u: 1 };
 
 /**
- * Sends the `DisableStageTransition` operation.
+ * Stops executions from entering (`Inbound`) or leaving (`Outbound`) a stage, with a reason shown in
+ * the console and in `GetPipelineState`. Executions already inside the stage finish it; those that
+ * reach the closed transition wait there until `EnableStageTransition`. Use it to hold deployments
+ * during an incident or a freeze.
+ *
+ * Returns nothing. Fails with `PipelineNotFoundException` or `StageNotFoundException` when the
+ * pipeline or stage does not exist.
  *
  * @throws {@link PipelineNotFoundException} (client fault)
  * @throws {@link StageNotFoundException} (client fault)

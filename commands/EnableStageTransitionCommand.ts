@@ -11,7 +11,11 @@ export interface EnableStageTransitionCommandOutput extends MetadataBearer {}
 const op: OperationSpec = { n: "EnableStageTransition", e: [PipelineNotFoundException, StageNotFoundException, ValidationException], u: 1 };
 
 /**
- * Sends the `EnableStageTransition` operation.
+ * Re-opens a stage transition closed by `DisableStageTransition`, for executions entering (`Inbound`)
+ * or leaving (`Outbound`) the stage. An execution waiting at the transition then continues.
+ *
+ * Returns nothing. Fails with `PipelineNotFoundException` or `StageNotFoundException` when the
+ * pipeline or stage does not exist.
  *
  * @throws {@link PipelineNotFoundException} (client fault)
  * @throws {@link StageNotFoundException} (client fault)

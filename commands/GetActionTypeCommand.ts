@@ -11,7 +11,12 @@ export interface GetActionTypeCommandOutput extends GetActionTypeOutput, Metadat
 const op: OperationSpec = { n: "GetActionType", e: [ActionTypeNotFoundException, ValidationException] };
 
 /**
- * Sends the `GetActionType` operation.
+ * Reads the full declaration of an action type: its executor (Lambda function or job worker),
+ * permissions, properties, artifact counts and URLs. Identify the type by category, owner (`AWS` or
+ * `ThirdParty`), provider and version. Use it to inspect a type before `UpdateActionType`.
+ *
+ * Returns the action type declaration. Fails with `ActionTypeNotFoundException` when no such type
+ * exists.
  *
  * @throws {@link ActionTypeNotFoundException} (client fault)
  * @throws {@link ValidationException} (client fault)

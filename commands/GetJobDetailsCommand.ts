@@ -15,7 +15,13 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `GetJobDetails` operation.
+ * Reads a job of a custom action by its id: the action's configuration, the pipeline, stage and action
+ * it belongs to, its input and output artifacts, temporary credentials for the artifact bucket, and
+ * the continuation token of a previous run. Job workers usually get all of this from `PollForJobs`
+ * already; use this call to re-read a job.
+ *
+ * Returns the job details. Fails with `JobNotFoundException` when the job does not exist. The artifact
+ * credentials in the response are secret: never log them.
  *
  * @throws {@link JobNotFoundException} (client fault)
  * @throws {@link ValidationException} (client fault)

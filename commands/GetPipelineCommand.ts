@@ -15,7 +15,12 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `GetPipeline` operation.
+ * Reads a pipeline's declaration, by name and optionally by version (the latest when `version` is
+ * omitted), together with its metadata: ARN and creation and update times. Use it to copy or edit a
+ * pipeline: change the returned declaration and pass it to `UpdatePipeline`.
+ *
+ * Returns the declaration and metadata. Fails with `PipelineNotFoundException` when the pipeline does
+ * not exist and `PipelineVersionNotFoundException` when it has no such version.
  *
  * @throws {@link PipelineNotFoundException} (client fault)
  * @throws {@link PipelineVersionNotFoundException} (client fault)

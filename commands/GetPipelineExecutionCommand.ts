@@ -19,7 +19,12 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `GetPipelineExecution` operation.
+ * Reads one execution of a pipeline, by pipeline name and execution id: its status, the artifact
+ * revisions it runs, resolved variables, what started it and how it runs (execution mode and type).
+ * Poll it to follow an execution you started, or use `waitUntilPipelineExecutionComplete`.
+ *
+ * Returns the execution. Fails with `PipelineNotFoundException` or
+ * `PipelineExecutionNotFoundException` when the pipeline or the execution does not exist.
  *
  * @throws {@link PipelineExecutionNotFoundException} (client fault)
  * @throws {@link PipelineNotFoundException} (client fault)

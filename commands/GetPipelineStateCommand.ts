@@ -48,7 +48,13 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `GetPipelineState` operation.
+ * Reads the live state of every stage of a pipeline: which execution each stage is running or ran
+ * last, the state of each action and rule (status, revision, links, errors), and whether the stage's
+ * inbound transition is enabled. This is what the console's pipeline view shows;
+ * `watchPipelineExecution` and `listPendingApprovals` are built on it.
+ *
+ * Returns the pipeline's name and version, the stage states, and when the pipeline was created and
+ * updated. Fails with `PipelineNotFoundException` when the pipeline does not exist.
  *
  * @throws {@link PipelineNotFoundException} (client fault)
  * @throws {@link ValidationException} (client fault)

@@ -20,7 +20,14 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `GetThirdPartyJobDetails` operation.
+ * Reads a job of a third-party action by its id, for the partner that owns the action: configuration,
+ * pipeline context, artifacts, artifact credentials and a nonce. Pass the client token the partner
+ * registered for the action.
+ *
+ * Returns the job details. Fails with `JobNotFoundException` when the job does not exist,
+ * `InvalidClientTokenException` when the client token does not match, and `InvalidJobException` when
+ * the job is not a third-party job. The artifact credentials in the response are secret: never log
+ * them.
  *
  * @throws {@link InvalidClientTokenException} (client fault)
  * @throws {@link InvalidJobException} (client fault)

@@ -20,7 +20,15 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `ListActionExecutions` operation.
+ * Lists action executions of a pipeline, newest first: for each, the stage and action, the status,
+ * start and update times, the input (type, configuration, artifacts) and the output (artifacts,
+ * result, output variables). Filter by pipeline execution to see one run's actions. The history goes
+ * back up to 12 months.
+ *
+ * Returns one page of action executions and a `nextToken` when more remain;
+ * `paginateListActionExecutions` pages for you. Fails with `PipelineNotFoundException`,
+ * `PipelineExecutionNotFoundException` (for a filter naming an unknown execution) and
+ * `InvalidNextTokenException`.
  *
  * @throws {@link InvalidNextTokenException} (client fault)
  * @throws {@link PipelineExecutionNotFoundException} (client fault)

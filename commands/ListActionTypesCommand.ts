@@ -11,7 +11,12 @@ export interface ListActionTypesCommandOutput extends ListActionTypesOutput, Met
 const op: OperationSpec = { n: "ListActionTypes", e: [InvalidNextTokenException, ValidationException] };
 
 /**
- * Sends the `ListActionTypes` operation.
+ * Lists the action types available in this account and Region: the AWS-owned ones, the third-party
+ * ones and your custom ones. Filter by owner to see only one kind, or by Region.
+ *
+ * Returns one page of action types (identifier, settings, properties, artifact counts) and a
+ * `nextToken` when more remain; `paginateListActionTypes` pages for you. Fails with
+ * `InvalidNextTokenException` for a token that was not issued by a previous call.
  *
  * @throws {@link InvalidNextTokenException} (client fault)
  * @throws {@link ValidationException} (client fault)

@@ -20,7 +20,14 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `ListDeployActionExecutionTargets` operation.
+ * Lists the deployment targets of one deploy action execution (for example the EC2 instances an EC2
+ * deploy action deploys to), with each target's status and the lifecycle events it went through. Find
+ * the action execution id with `ListActionExecutions`.
+ *
+ * Returns one page of targets and a `nextToken` when more remain;
+ * `paginateListDeployActionExecutionTargets` pages for you. Fails with
+ * `ActionExecutionNotFoundException` when the action execution does not exist,
+ * `PipelineNotFoundException` and `InvalidNextTokenException`.
  *
  * @throws {@link ActionExecutionNotFoundException} (client fault)
  * @throws {@link InvalidNextTokenException} (client fault)

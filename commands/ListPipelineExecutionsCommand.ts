@@ -15,7 +15,13 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `ListPipelineExecutions` operation.
+ * Lists the executions of a pipeline, newest first, with their status, start and update times, source
+ * revisions, trigger, execution mode and type. Filter to executions that succeeded in a given stage,
+ * for example to find the last good deployment to roll back to.
+ *
+ * Returns one page of execution summaries and a `nextToken` when more remain;
+ * `paginateListPipelineExecutions` pages for you. Fails with `PipelineNotFoundException` and
+ * `InvalidNextTokenException`.
  *
  * @throws {@link InvalidNextTokenException} (client fault)
  * @throws {@link PipelineNotFoundException} (client fault)

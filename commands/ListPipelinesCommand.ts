@@ -15,7 +15,12 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `ListPipelines` operation.
+ * Lists the pipelines of this account in the client's Region, with each pipeline's name, version,
+ * type, execution mode and creation and update times. Use `GetPipeline` to read a declaration.
+ *
+ * Returns one page of pipeline summaries and a `nextToken` when more remain; `paginateListPipelines`
+ * pages for you. Fails with `InvalidNextTokenException` for a token that was not issued by a previous
+ * call.
  *
  * @throws {@link InvalidNextTokenException} (client fault)
  * @throws {@link ValidationException} (client fault)

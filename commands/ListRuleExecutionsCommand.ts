@@ -20,7 +20,13 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `ListRuleExecutions` operation.
+ * Lists rule executions of a pipeline, newest first: the rules that the stage conditions ran, with
+ * their stage, status, times, input (rule type, configuration, artifacts) and result. Filter by
+ * pipeline execution to see one run's rules.
+ *
+ * Returns one page of rule executions and a `nextToken` when more remain; `paginateListRuleExecutions`
+ * pages for you. Fails with `PipelineNotFoundException`, `PipelineExecutionNotFoundException` and
+ * `InvalidNextTokenException`.
  *
  * @throws {@link InvalidNextTokenException} (client fault)
  * @throws {@link PipelineExecutionNotFoundException} (client fault)

@@ -11,7 +11,12 @@ export interface ListRuleTypesCommandOutput extends ListRuleTypesOutput, Metadat
 const op: OperationSpec = { n: "ListRuleTypes", e: [InvalidNextTokenException, ValidationException] };
 
 /**
- * Sends the `ListRuleTypes` operation.
+ * Lists the rule types that stage conditions can use in this account and Region, with each type's
+ * identifier, configuration properties and how many input artifacts it takes. Filter by owner or by
+ * Region.
+ *
+ * Returns every matching rule type in one response (this operation is not paged). Fails with
+ * `InvalidNextTokenException` and `ValidationException`.
  *
  * @throws {@link InvalidNextTokenException} (client fault)
  * @throws {@link ValidationException} (client fault)

@@ -19,7 +19,12 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `ListTagsForResource` operation.
+ * Lists the tags of a CodePipeline resource (a pipeline, a custom action type or a webhook), named by
+ * its ARN.
+ *
+ * Returns one page of tags and a `nextToken` when more remain; `paginateListTagsForResource` pages for
+ * you. Fails with `InvalidArnException` when the ARN is malformed, `ResourceNotFoundException` when
+ * the resource does not exist, and `InvalidNextTokenException`.
  *
  * @throws {@link InvalidArnException} (client fault)
  * @throws {@link InvalidNextTokenException} (client fault)

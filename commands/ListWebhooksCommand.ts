@@ -15,7 +15,12 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `ListWebhooks` operation.
+ * Lists the webhooks of this account in the client's Region: each one's definition, URL, ARN, tags,
+ * when it last started the pipeline and the last error it met. Note that this operation's paging
+ * members are spelled `NextToken` and `MaxResults`.
+ *
+ * Returns one page of webhooks and a `NextToken` when more remain; `paginateListWebhooks` pages for
+ * you. Fails with `InvalidNextTokenException` for a token that was not issued by a previous call.
  *
  * @throws {@link InvalidNextTokenException} (client fault)
  * @throws {@link ValidationException} (client fault)

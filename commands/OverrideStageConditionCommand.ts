@@ -31,7 +31,15 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `OverrideStageCondition` operation.
+ * Lets a stage go on although one of its conditions would hold it: for the given pipeline execution
+ * and stage, the condition of the given type (`BEFORE_ENTRY` or `ON_SUCCESS`) that is running or
+ * failed is marked `Overridden`, and the execution continues as if it had passed.
+ *
+ * Returns nothing. Fails with `ConditionNotOverridableException` when no condition of that type can be
+ * overridden now, `NotLatestPipelineExecutionException` when a newer execution has reached the stage,
+ * `ConflictException` when the stage is being changed by another request,
+ * `ConcurrentPipelineExecutionsLimitExceededException`, and `PipelineNotFoundException` or
+ * `StageNotFoundException`.
  *
  * @throws {@link ConcurrentPipelineExecutionsLimitExceededException} (client fault)
  * @throws {@link ConditionNotOverridableException} (client fault)

@@ -15,7 +15,14 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `PollForJobs` operation.
+ * Asks for jobs of a custom action type that are waiting for a worker, for the job worker that serves
+ * that type. Returns at once, with no jobs when none are waiting, so call it in a loop with a pause;
+ * `createJobWorker` runs that loop, acknowledges the jobs and reports their results. Use `queryParam`
+ * to take only jobs whose queryable property has a given value.
+ *
+ * Returns up to `maxBatchSize` jobs, each with its id, nonce, data (configuration, artifacts, artifact
+ * credentials) and account. Fails with `ActionTypeNotFoundException` when no such custom action type
+ * exists. The artifact credentials in the response are secret: never log them.
  *
  * @throws {@link ActionTypeNotFoundException} (client fault)
  * @throws {@link ValidationException} (client fault)

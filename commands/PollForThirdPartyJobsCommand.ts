@@ -11,7 +11,12 @@ export interface PollForThirdPartyJobsCommandOutput extends PollForThirdPartyJob
 const op: OperationSpec = { n: "PollForThirdPartyJobs", e: [ActionTypeNotFoundException, ValidationException] };
 
 /**
- * Sends the `PollForThirdPartyJobs` operation.
+ * Asks for jobs of a third-party action type that are waiting for the partner's worker. Only the job
+ * ids and client ids come back: read each job with `GetThirdPartyJobDetails` before acknowledging it.
+ * `createThirdPartyJobWorker` runs that loop.
+ *
+ * Returns up to `maxBatchSize` jobs. Fails with `ActionTypeNotFoundException` when no such third-party
+ * action type exists.
  *
  * @throws {@link ActionTypeNotFoundException} (client fault)
  * @throws {@link ValidationException} (client fault)

@@ -27,7 +27,15 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `PutActionRevision` operation.
+ * Tells a pipeline that a source action has a new revision (for example a commit or an object
+ * version), for sources that do not detect changes themselves. When the revision is new, the pipeline
+ * starts an execution with it.
+ *
+ * Returns whether the revision was new and, when it started one, the execution's id. Fails with
+ * `PipelineNotFoundException`, `StageNotFoundException` or `ActionNotFoundException` when the
+ * pipeline, stage or source action does not exist, and
+ * `ConcurrentPipelineExecutionsLimitExceededException` when the pipeline runs as many executions as it
+ * may.
  *
  * @throws {@link ActionNotFoundException} (client fault)
  * @throws {@link ConcurrentPipelineExecutionsLimitExceededException} (client fault)

@@ -29,7 +29,15 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `PutApprovalResult` operation.
+ * Approves or rejects a manual approval action that is waiting, with a summary for the record. Pass
+ * the approval's token from `GetPipelineState` (the action's latest execution), which identifies this
+ * particular wait; `approvePendingApproval` and `rejectPendingApproval` find the token for you.
+ * Approving lets the execution continue; rejecting fails the action.
+ *
+ * Returns when the result was recorded. Fails with `InvalidApprovalTokenException` when the token is
+ * not the one of the waiting approval, `ApprovalAlreadyCompletedException` when it was already
+ * approved, rejected or timed out, and `PipelineNotFoundException`, `StageNotFoundException` or
+ * `ActionNotFoundException`.
  *
  * @throws {@link ActionNotFoundException} (client fault)
  * @throws {@link ApprovalAlreadyCompletedException} (client fault)

@@ -11,7 +11,13 @@ export interface PutJobFailureResultCommandOutput extends MetadataBearer {}
 const op: OperationSpec = { n: "PutJobFailureResult", e: [InvalidJobStateException, JobNotFoundException, ValidationException], u: 1 };
 
 /**
- * Sends the `PutJobFailureResult` operation.
+ * Reports that a job worker could not do a custom action's job, with a failure type and a message that
+ * the console shows on the action. The action fails, and with it the stage, unless the stage retries
+ * it.
+ *
+ * Returns nothing. Fails with `JobNotFoundException` when the job does not exist and
+ * `InvalidJobStateException` when the job already has a result or is no longer running (for example it
+ * timed out).
  *
  * @throws {@link InvalidJobStateException} (client fault)
  * @throws {@link JobNotFoundException} (client fault)

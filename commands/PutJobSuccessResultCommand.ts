@@ -21,7 +21,14 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `PutJobSuccessResult` operation.
+ * Reports that a job worker finished a custom action's job. Either finish it, with the revision,
+ * execution details and output variables, or ask to be called again by passing a `continuationToken`:
+ * a new job for the same action then arrives with that token, so long tasks can be checked on without
+ * holding a worker.
+ *
+ * Returns nothing. Fails with `JobNotFoundException`, `InvalidJobStateException` when the job already
+ * has a result or is no longer running, and `OutputVariablesSizeExceededException` when the output
+ * variables are too large.
  *
  * @throws {@link InvalidJobStateException} (client fault)
  * @throws {@link JobNotFoundException} (client fault)

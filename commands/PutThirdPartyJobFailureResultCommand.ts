@@ -20,7 +20,12 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `PutThirdPartyJobFailureResult` operation.
+ * Reports, for the partner that owns a third-party action, that its job failed, with a failure type
+ * and message shown on the action. Pass the job id and the client token.
+ *
+ * Returns nothing. Fails with `JobNotFoundException`, `InvalidClientTokenException` when the client
+ * token does not match the job, and `InvalidJobStateException` when the job already has a result or is
+ * no longer running.
  *
  * @throws {@link InvalidClientTokenException} (client fault)
  * @throws {@link InvalidJobStateException} (client fault)

@@ -21,7 +21,13 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `PutThirdPartyJobSuccessResult` operation.
+ * Reports, for the partner that owns a third-party action, that its job finished, or, with a
+ * `continuationToken`, that the work goes on and a new job should follow. Pass the job id and the
+ * client token.
+ *
+ * Returns nothing. Fails with `JobNotFoundException`, `InvalidClientTokenException` when the client
+ * token does not match the job, and `InvalidJobStateException` when the job already has a result or is
+ * no longer running.
  *
  * @throws {@link InvalidClientTokenException} (client fault)
  * @throws {@link InvalidJobStateException} (client fault)

@@ -34,7 +34,16 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `PutWebhook` operation.
+ * Creates a webhook, or replaces the one with the same name: a URL that a repository host calls on
+ * events, which starts the target pipeline's source action when the event's JSON matches every filter.
+ * The definition names the pipeline and source action, the filters and how callers authenticate
+ * (`GITHUB_HMAC`, `IP` or `UNAUTHENTICATED`). Then call `RegisterWebhookWithThirdParty` to have GitHub
+ * call it.
+ *
+ * Returns the webhook with its URL and ARN. Fails with `PipelineNotFoundException`,
+ * `InvalidWebhookAuthenticationParametersException` when the authentication configuration does not fit
+ * the authentication type, `InvalidWebhookFilterPatternException` for a filter that is not a JSONPath,
+ * and `LimitExceededException`, `InvalidTagsException` or `TooManyTagsException`.
  *
  * @throws {@link ConcurrentModificationException} (client fault)
  * @throws {@link InvalidTagsException} (client fault)

@@ -11,7 +11,10 @@ export interface RegisterWebhookWithThirdPartyCommandOutput extends RegisterWebh
 const op: OperationSpec = { n: "RegisterWebhookWithThirdParty", e: [ValidationException, WebhookNotFoundException] };
 
 /**
- * Sends the `RegisterWebhookWithThirdParty` operation.
+ * Registers a webhook created with `PutWebhook` with the repository host (GitHub), so that it calls
+ * the webhook's URL on events. Only webhooks with `GITHUB_HMAC` authentication can be registered.
+ *
+ * Returns an empty output. Fails with `WebhookNotFoundException` when no webhook has the given name.
  *
  * @throws {@link ValidationException} (client fault)
  * @throws {@link WebhookNotFoundException} (client fault)

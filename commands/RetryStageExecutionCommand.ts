@@ -30,7 +30,15 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `RetryStageExecution` operation.
+ * Runs a failed stage again within the same pipeline execution: either only its failed actions
+ * (`FAILED_ACTIONS`) or all of them (`ALL_ACTIONS`). The execution must be the latest one in that
+ * stage and the stage must have failed. The execution's artifacts and revisions stay the same.
+ *
+ * Returns the id of the execution that is retried (the same id you passed). Fails with
+ * `StageNotRetryableException` when the stage did not fail or is still running,
+ * `NotLatestPipelineExecutionException` when a newer execution has reached the stage,
+ * `ConflictException`, `ConcurrentPipelineExecutionsLimitExceededException`, and
+ * `PipelineNotFoundException` or `StageNotFoundException`.
  *
  * @throws {@link ConcurrentPipelineExecutionsLimitExceededException} (client fault)
  * @throws {@link ConflictException} (client fault)

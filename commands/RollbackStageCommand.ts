@@ -30,7 +30,15 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `RollbackStage` operation.
+ * Rolls a stage back to what an earlier, successful execution deployed: a new execution of type
+ * `ROLLBACK` runs the stage with that execution's artifact revisions. Find the target with
+ * `ListPipelineExecutions` filtered to executions that succeeded in the stage. Rollback needs a V2
+ * pipeline, and the target must have succeeded in the stage.
+ *
+ * Returns the id of the new rollback execution. Fails with `UnableToRollbackStageException` when the
+ * stage cannot be rolled back now, `PipelineExecutionOutdatedException` when the target ran an older
+ * version of the pipeline, `PipelineExecutionNotFoundException` when the target does not exist,
+ * `ConflictException`, and `PipelineNotFoundException` or `StageNotFoundException`.
  *
  * @throws {@link ConflictException} (client fault)
  * @throws {@link PipelineExecutionNotFoundException} (client fault)

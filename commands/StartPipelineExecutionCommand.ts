@@ -25,7 +25,14 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `StartPipelineExecution` operation.
+ * Starts a new execution of a pipeline with the latest revision of each source, or with the revisions
+ * you name in `sourceRevisions`. Pipeline variables can be set for this run (V2 pipelines). Pass a
+ * `clientRequestToken` to make retries safe: the same token returns the same execution instead of
+ * starting another. `startPipelineExecutionAndWait` also waits for the result.
+ *
+ * Returns the new execution's id. Fails with `PipelineNotFoundException`,
+ * `ConcurrentPipelineExecutionsLimitExceededException` when the pipeline runs as many executions as it
+ * may, and `ConflictException`.
  *
  * @throws {@link ConcurrentPipelineExecutionsLimitExceededException} (client fault)
  * @throws {@link ConflictException} (client fault)

@@ -26,7 +26,13 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `StopPipelineExecution` operation.
+ * Stops a running execution of a pipeline. By default the actions in progress finish and the execution
+ * then stops (status `Stopping`, then `Stopped`); with `abandon: true` they are abandoned at once.
+ * Give a reason: it is shown on the execution.
+ *
+ * Returns the id of the execution being stopped. Fails with `PipelineExecutionNotStoppableException`
+ * when the execution is not running, `DuplicatedStopRequestException` when it is already being stopped
+ * (abandoning still works), `ConflictException` and `PipelineNotFoundException`.
  *
  * @throws {@link ConflictException} (client fault)
  * @throws {@link DuplicatedStopRequestException} (client fault)

@@ -28,7 +28,12 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `TagResource` operation.
+ * Adds tags to a CodePipeline resource (a pipeline, a custom action type or a webhook) named by its
+ * ARN, or changes the value of tags it already has. Keys starting with `aws:` are reserved.
+ *
+ * Returns an empty output. Fails with `InvalidArnException`, `ResourceNotFoundException`,
+ * `InvalidTagsException` for reserved or malformed tags, `TooManyTagsException` when the resource
+ * would have more tags than allowed, and `ConcurrentModificationException`.
  *
  * @throws {@link ConcurrentModificationException} (client fault)
  * @throws {@link InvalidArnException} (client fault)

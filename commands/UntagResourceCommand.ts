@@ -26,7 +26,11 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `UntagResource` operation.
+ * Removes tags, by key, from a CodePipeline resource (a pipeline, a custom action type or a webhook)
+ * named by its ARN. Keys the resource does not have are ignored.
+ *
+ * Returns an empty output. Fails with `InvalidArnException`, `ResourceNotFoundException`,
+ * `InvalidTagsException` for reserved keys, and `ConcurrentModificationException`.
  *
  * @throws {@link ConcurrentModificationException} (client fault)
  * @throws {@link InvalidArnException} (client fault)

@@ -11,7 +11,12 @@ export interface UpdateActionTypeCommandOutput extends MetadataBearer {}
 const op: OperationSpec = { n: "UpdateActionType", e: [ActionTypeNotFoundException, RequestFailedException, ValidationException], u: 1 };
 
 /**
- * Sends the `UpdateActionType` operation.
+ * Replaces the declaration of an action type you own (its executor, permissions, properties, artifact
+ * counts and URLs), identified by the declaration's `id`. Types owned by AWS cannot be changed. Read
+ * the current declaration with `GetActionType` first.
+ *
+ * Returns nothing. Fails with `ActionTypeNotFoundException` when no such type exists and
+ * `RequestFailedException` when the type cannot be updated.
  *
  * @throws {@link ActionTypeNotFoundException} (client fault)
  * @throws {@link RequestFailedException} (client fault)

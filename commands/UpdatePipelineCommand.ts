@@ -28,7 +28,14 @@ const op: OperationSpec = {
 };
 
 /**
- * Sends the `UpdatePipeline` operation.
+ * Replaces a pipeline's declaration with a new one and increments its version. Start from
+ * `GetPipeline`'s output: the whole declaration is replaced, so members you leave out are removed.
+ * Executions in progress finish with the old declaration.
+ *
+ * Returns the stored declaration with its new `version`. Fails with `InvalidStructureException`,
+ * `InvalidStageDeclarationException`, `InvalidActionDeclarationException` or
+ * `InvalidBlockerDeclarationException` when the declaration is wrong, and `LimitExceededException`
+ * when a quota would be exceeded.
  *
  * @throws {@link InvalidActionDeclarationException} (client fault)
  * @throws {@link InvalidBlockerDeclarationException} (client fault)

@@ -10,6 +10,7 @@ export const ActionCategory = {
   Source: "Source",
   Test: "Test",
 } as const;
+/** Values of `ActionCategory`. */
 export type ActionCategory = (typeof ActionCategory)[keyof typeof ActionCategory];
 
 /** Values of `ActionConfigurationPropertyType`. */
@@ -18,6 +19,7 @@ export const ActionConfigurationPropertyType = {
   Number: "Number",
   String: "String",
 } as const;
+/** Values of `ActionConfigurationPropertyType`. */
 export type ActionConfigurationPropertyType = (typeof ActionConfigurationPropertyType)[keyof typeof ActionConfigurationPropertyType];
 
 /** Values of `ActionExecutionStatus`. */
@@ -27,6 +29,7 @@ export const ActionExecutionStatus = {
   InProgress: "InProgress",
   Succeeded: "Succeeded",
 } as const;
+/** Values of `ActionExecutionStatus`. */
 export type ActionExecutionStatus = (typeof ActionExecutionStatus)[keyof typeof ActionExecutionStatus];
 
 /** Values of `ActionOwner`. */
@@ -35,6 +38,7 @@ export const ActionOwner = {
   Custom: "Custom",
   ThirdParty: "ThirdParty",
 } as const;
+/** Values of `ActionOwner`. */
 export type ActionOwner = (typeof ActionOwner)[keyof typeof ActionOwner];
 
 /** Values of `ApprovalStatus`. */
@@ -42,24 +46,28 @@ export const ApprovalStatus = {
   Approved: "Approved",
   Rejected: "Rejected",
 } as const;
+/** Values of `ApprovalStatus`. */
 export type ApprovalStatus = (typeof ApprovalStatus)[keyof typeof ApprovalStatus];
 
 /** Values of `ArtifactLocationType`. */
 export const ArtifactLocationType = {
   S3: "S3",
 } as const;
+/** Values of `ArtifactLocationType`. */
 export type ArtifactLocationType = (typeof ArtifactLocationType)[keyof typeof ArtifactLocationType];
 
 /** Values of `ArtifactStoreType`. */
 export const ArtifactStoreType = {
   S3: "S3",
 } as const;
+/** Values of `ArtifactStoreType`. */
 export type ArtifactStoreType = (typeof ArtifactStoreType)[keyof typeof ArtifactStoreType];
 
 /** Values of `BlockerType`. */
 export const BlockerType = {
   Schedule: "Schedule",
 } as const;
+/** Values of `BlockerType`. */
 export type BlockerType = (typeof BlockerType)[keyof typeof BlockerType];
 
 /** Values of `ConditionExecutionStatus`. */
@@ -72,6 +80,7 @@ export const ConditionExecutionStatus = {
   Overridden: "Overridden",
   Succeeded: "Succeeded",
 } as const;
+/** Values of `ConditionExecutionStatus`. */
 export type ConditionExecutionStatus = (typeof ConditionExecutionStatus)[keyof typeof ConditionExecutionStatus];
 
 /** Values of `ConditionType`. */
@@ -79,12 +88,14 @@ export const ConditionType = {
   BEFORE_ENTRY: "BEFORE_ENTRY",
   ON_SUCCESS: "ON_SUCCESS",
 } as const;
+/** Values of `ConditionType`. */
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
 /** Values of `EncryptionKeyType`. */
 export const EncryptionKeyType = {
   KMS: "KMS",
 } as const;
+/** Values of `EncryptionKeyType`. */
 export type EncryptionKeyType = (typeof EncryptionKeyType)[keyof typeof EncryptionKeyType];
 
 /** Values of `EnvironmentVariableType`. */
@@ -92,6 +103,7 @@ export const EnvironmentVariableType = {
   PLAINTEXT: "PLAINTEXT",
   SECRETS_MANAGER: "SECRETS_MANAGER",
 } as const;
+/** Values of `EnvironmentVariableType`. */
 export type EnvironmentVariableType = (typeof EnvironmentVariableType)[keyof typeof EnvironmentVariableType];
 
 /** Values of `ExecutionMode`. */
@@ -100,6 +112,7 @@ export const ExecutionMode = {
   QUEUED: "QUEUED",
   SUPERSEDED: "SUPERSEDED",
 } as const;
+/** Values of `ExecutionMode`. */
 export type ExecutionMode = (typeof ExecutionMode)[keyof typeof ExecutionMode];
 
 /** Values of `ExecutionType`. */
@@ -107,6 +120,7 @@ export const ExecutionType = {
   ROLLBACK: "ROLLBACK",
   STANDARD: "STANDARD",
 } as const;
+/** Values of `ExecutionType`. */
 export type ExecutionType = (typeof ExecutionType)[keyof typeof ExecutionType];
 
 /** Values of `ExecutorType`. */
@@ -114,6 +128,7 @@ export const ExecutorType = {
   JobWorker: "JobWorker",
   Lambda: "Lambda",
 } as const;
+/** Values of `ExecutorType`. */
 export type ExecutorType = (typeof ExecutorType)[keyof typeof ExecutorType];
 
 /** Values of `FailureType`. */
@@ -125,6 +140,7 @@ export const FailureType = {
   RevisionUnavailable: "RevisionUnavailable",
   SystemUnavailable: "SystemUnavailable",
 } as const;
+/** Values of `FailureType`. */
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
 /** Values of `GitPullRequestEventType`. */
@@ -133,6 +149,7 @@ export const GitPullRequestEventType = {
   OPEN: "OPEN",
   UPDATED: "UPDATED",
 } as const;
+/** Values of `GitPullRequestEventType`. */
 export type GitPullRequestEventType = (typeof GitPullRequestEventType)[keyof typeof GitPullRequestEventType];
 
 /** Values of `JobStatus`. */
@@ -145,6 +162,7 @@ export const JobStatus = {
   Succeeded: "Succeeded",
   TimedOut: "TimedOut",
 } as const;
+/** Values of `JobStatus`. */
 export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
 
 /** Values of `PipelineExecutionStatus`. */
@@ -157,12 +175,14 @@ export const PipelineExecutionStatus = {
   Succeeded: "Succeeded",
   Superseded: "Superseded",
 } as const;
+/** Values of `PipelineExecutionStatus`. */
 export type PipelineExecutionStatus = (typeof PipelineExecutionStatus)[keyof typeof PipelineExecutionStatus];
 
 /** Values of `PipelineTriggerProviderType`. */
 export const PipelineTriggerProviderType = {
   CodeStarSourceConnection: "CodeStarSourceConnection",
 } as const;
+/** Values of `PipelineTriggerProviderType`. */
 export type PipelineTriggerProviderType = (typeof PipelineTriggerProviderType)[keyof typeof PipelineTriggerProviderType];
 
 /** Values of `PipelineType`. */
@@ -170,6 +190,7 @@ export const PipelineType = {
   V1: "V1",
   V2: "V2",
 } as const;
+/** Values of `PipelineType`. */
 export type PipelineType = (typeof PipelineType)[keyof typeof PipelineType];
 
 /** Values of `Result`. */
@@ -179,6 +200,7 @@ export const Result = {
   ROLLBACK: "ROLLBACK",
   SKIP: "SKIP",
 } as const;
+/** Values of `Result`. */
 export type Result = (typeof Result)[keyof typeof Result];
 
 /** Values of `RetryTrigger`. */
@@ -186,12 +208,14 @@ export const RetryTrigger = {
   AutomatedStageRetry: "AutomatedStageRetry",
   ManualStageRetry: "ManualStageRetry",
 } as const;
+/** Values of `RetryTrigger`. */
 export type RetryTrigger = (typeof RetryTrigger)[keyof typeof RetryTrigger];
 
 /** Values of `RuleCategory`. */
 export const RuleCategory = {
   Rule: "Rule",
 } as const;
+/** Values of `RuleCategory`. */
 export type RuleCategory = (typeof RuleCategory)[keyof typeof RuleCategory];
 
 /** Values of `RuleConfigurationPropertyType`. */
@@ -200,6 +224,7 @@ export const RuleConfigurationPropertyType = {
   Number: "Number",
   String: "String",
 } as const;
+/** Values of `RuleConfigurationPropertyType`. */
 export type RuleConfigurationPropertyType = (typeof RuleConfigurationPropertyType)[keyof typeof RuleConfigurationPropertyType];
 
 /** Values of `RuleExecutionStatus`. */
@@ -209,12 +234,14 @@ export const RuleExecutionStatus = {
   InProgress: "InProgress",
   Succeeded: "Succeeded",
 } as const;
+/** Values of `RuleExecutionStatus`. */
 export type RuleExecutionStatus = (typeof RuleExecutionStatus)[keyof typeof RuleExecutionStatus];
 
 /** Values of `RuleOwner`. */
 export const RuleOwner = {
   AWS: "AWS",
 } as const;
+/** Values of `RuleOwner`. */
 export type RuleOwner = (typeof RuleOwner)[keyof typeof RuleOwner];
 
 /** Values of `SourceRevisionType`. */
@@ -224,6 +251,7 @@ export const SourceRevisionType = {
   S3_OBJECT_KEY: "S3_OBJECT_KEY",
   S3_OBJECT_VERSION_ID: "S3_OBJECT_VERSION_ID",
 } as const;
+/** Values of `SourceRevisionType`. */
 export type SourceRevisionType = (typeof SourceRevisionType)[keyof typeof SourceRevisionType];
 
 /** Values of `StageExecutionStatus`. */
@@ -236,6 +264,7 @@ export const StageExecutionStatus = {
   Stopping: "Stopping",
   Succeeded: "Succeeded",
 } as const;
+/** Values of `StageExecutionStatus`. */
 export type StageExecutionStatus = (typeof StageExecutionStatus)[keyof typeof StageExecutionStatus];
 
 /** Values of `StageRetryMode`. */
@@ -243,6 +272,7 @@ export const StageRetryMode = {
   ALL_ACTIONS: "ALL_ACTIONS",
   FAILED_ACTIONS: "FAILED_ACTIONS",
 } as const;
+/** Values of `StageRetryMode`. */
 export type StageRetryMode = (typeof StageRetryMode)[keyof typeof StageRetryMode];
 
 /** Values of `StageTransitionType`. */
@@ -250,6 +280,7 @@ export const StageTransitionType = {
   Inbound: "Inbound",
   Outbound: "Outbound",
 } as const;
+/** Values of `StageTransitionType`. */
 export type StageTransitionType = (typeof StageTransitionType)[keyof typeof StageTransitionType];
 
 /** Values of `StartTimeRange`. */
@@ -257,12 +288,14 @@ export const StartTimeRange = {
   All: "All",
   Latest: "Latest",
 } as const;
+/** Values of `StartTimeRange`. */
 export type StartTimeRange = (typeof StartTimeRange)[keyof typeof StartTimeRange];
 
 /** Values of `TargetFilterName`. */
 export const TargetFilterName = {
   TARGET_STATUS: "TARGET_STATUS",
 } as const;
+/** Values of `TargetFilterName`. */
 export type TargetFilterName = (typeof TargetFilterName)[keyof typeof TargetFilterName];
 
 /** Values of `TriggerType`. */
@@ -277,6 +310,7 @@ export const TriggerType = {
   Webhook: "Webhook",
   WebhookV2: "WebhookV2",
 } as const;
+/** Values of `TriggerType`. */
 export type TriggerType = (typeof TriggerType)[keyof typeof TriggerType];
 
 /** Values of `WebhookAuthenticationType`. */
@@ -285,4 +319,5 @@ export const WebhookAuthenticationType = {
   IP: "IP",
   UNAUTHENTICATED: "UNAUTHENTICATED",
 } as const;
+/** Values of `WebhookAuthenticationType`. */
 export type WebhookAuthenticationType = (typeof WebhookAuthenticationType)[keyof typeof WebhookAuthenticationType];

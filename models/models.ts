@@ -46,6 +46,7 @@ export interface AWSSessionCredentials {
   sessionToken: string;
 }
 
+/** The input of the `AcknowledgeJob` operation (`AcknowledgeJobCommand`). */
 export interface AcknowledgeJobInput {
   /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
   jobId: string | undefined;
@@ -53,10 +54,12 @@ export interface AcknowledgeJobInput {
   nonce: string | undefined;
 }
 
+/** The output of the `AcknowledgeJob` operation (`AcknowledgeJobCommand`). */
 export interface AcknowledgeJobOutput {
   status?: JobStatus | undefined;
 }
 
+/** The input of the `AcknowledgeThirdPartyJob` operation (`AcknowledgeThirdPartyJobCommand`). */
 export interface AcknowledgeThirdPartyJobInput {
   /** Required. Length: 1 to 512 characters. */
   jobId: string | undefined;
@@ -66,6 +69,7 @@ export interface AcknowledgeThirdPartyJobInput {
   clientToken: string | undefined;
 }
 
+/** The output of the `AcknowledgeThirdPartyJob` operation (`AcknowledgeThirdPartyJobCommand`). */
 export interface AcknowledgeThirdPartyJobOutput {
   status?: JobStatus | undefined;
 }
@@ -410,6 +414,7 @@ export interface ConditionState {
   ruleStates?: RuleState[] | undefined;
 }
 
+/** The input of the `CreateCustomActionType` operation (`CreateCustomActionTypeCommand`). */
 export interface CreateCustomActionTypeInput {
   /** Required. */
   category: ActionCategory | undefined;
@@ -427,18 +432,21 @@ export interface CreateCustomActionTypeInput {
   tags?: Tag[] | undefined;
 }
 
+/** The output of the `CreateCustomActionType` operation (`CreateCustomActionTypeCommand`). */
 export interface CreateCustomActionTypeOutput {
   /** Required. */
   actionType: ActionType;
   tags?: Tag[] | undefined;
 }
 
+/** The input of the `CreatePipeline` operation (`CreatePipelineCommand`). */
 export interface CreatePipelineInput {
   /** Required. */
   pipeline: PipelineDeclaration | undefined;
   tags?: Tag[] | undefined;
 }
 
+/** The output of the `CreatePipeline` operation (`CreatePipelineCommand`). */
 export interface CreatePipelineOutput {
   pipeline?: PipelineDeclaration | undefined;
   tags?: Tag[] | undefined;
@@ -454,6 +462,7 @@ export interface CurrentRevision {
   revisionSummary?: string | undefined;
 }
 
+/** The input of the `DeleteCustomActionType` operation (`DeleteCustomActionTypeCommand`). */
 export interface DeleteCustomActionTypeInput {
   /** Required. */
   category: ActionCategory | undefined;
@@ -463,16 +472,19 @@ export interface DeleteCustomActionTypeInput {
   version: string | undefined;
 }
 
+/** The input of the `DeletePipeline` operation (`DeletePipelineCommand`). */
 export interface DeletePipelineInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   name: string | undefined;
 }
 
+/** The input of the `DeleteWebhook` operation (`DeleteWebhookCommand`). */
 export interface DeleteWebhookInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   name: string | undefined;
 }
 
+/** The output of the `DeleteWebhook` operation (`DeleteWebhookCommand`). */
 export interface DeleteWebhookOutput {}
 
 export interface DeployActionExecutionTarget {
@@ -497,13 +509,22 @@ export interface DeployTargetEventContext {
   message?: string | undefined;
 }
 
+/**
+ * The input of the `DeregisterWebhookWithThirdParty` operation
+ * (`DeregisterWebhookWithThirdPartyCommand`).
+ */
 export interface DeregisterWebhookWithThirdPartyInput {
   /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   webhookName?: string | undefined;
 }
 
+/**
+ * The output of the `DeregisterWebhookWithThirdParty` operation
+ * (`DeregisterWebhookWithThirdPartyCommand`).
+ */
 export interface DeregisterWebhookWithThirdPartyOutput {}
 
+/** The input of the `DisableStageTransition` operation (`DisableStageTransitionCommand`). */
 export interface DisableStageTransitionInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -515,6 +536,7 @@ export interface DisableStageTransitionInput {
   reason: string | undefined;
 }
 
+/** The input of the `EnableStageTransition` operation (`EnableStageTransitionCommand`). */
 export interface EnableStageTransitionInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -581,6 +603,7 @@ export interface FailureDetails {
   externalExecutionId?: string | undefined;
 }
 
+/** The input of the `GetActionType` operation (`GetActionTypeCommand`). */
 export interface GetActionTypeInput {
   /** Required. */
   category: ActionCategory | undefined;
@@ -592,19 +615,23 @@ export interface GetActionTypeInput {
   version: string | undefined;
 }
 
+/** The output of the `GetActionType` operation (`GetActionTypeCommand`). */
 export interface GetActionTypeOutput {
   actionType?: ActionTypeDeclaration | undefined;
 }
 
+/** The input of the `GetJobDetails` operation (`GetJobDetailsCommand`). */
 export interface GetJobDetailsInput {
   /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
   jobId: string | undefined;
 }
 
+/** The output of the `GetJobDetails` operation (`GetJobDetailsCommand`). */
 export interface GetJobDetailsOutput {
   jobDetails?: JobDetails | undefined;
 }
 
+/** The input of the `GetPipelineExecution` operation (`GetPipelineExecutionCommand`). */
 export interface GetPipelineExecutionInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -612,10 +639,12 @@ export interface GetPipelineExecutionInput {
   pipelineExecutionId: string | undefined;
 }
 
+/** The output of the `GetPipelineExecution` operation (`GetPipelineExecutionCommand`). */
 export interface GetPipelineExecutionOutput {
   pipelineExecution?: PipelineExecution | undefined;
 }
 
+/** The input of the `GetPipeline` operation (`GetPipelineCommand`). */
 export interface GetPipelineInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   name: string | undefined;
@@ -623,16 +652,19 @@ export interface GetPipelineInput {
   version?: number | undefined;
 }
 
+/** The output of the `GetPipeline` operation (`GetPipelineCommand`). */
 export interface GetPipelineOutput {
   pipeline?: PipelineDeclaration | undefined;
   metadata?: PipelineMetadata | undefined;
 }
 
+/** The input of the `GetPipelineState` operation (`GetPipelineStateCommand`). */
 export interface GetPipelineStateInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   name: string | undefined;
 }
 
+/** The output of the `GetPipelineState` operation (`GetPipelineStateCommand`). */
 export interface GetPipelineStateOutput {
   /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName?: string | undefined;
@@ -643,6 +675,7 @@ export interface GetPipelineStateOutput {
   updated?: Date | undefined;
 }
 
+/** The input of the `GetThirdPartyJobDetails` operation (`GetThirdPartyJobDetailsCommand`). */
 export interface GetThirdPartyJobDetailsInput {
   /** Required. Length: 1 to 512 characters. */
   jobId: string | undefined;
@@ -650,6 +683,7 @@ export interface GetThirdPartyJobDetailsInput {
   clientToken: string | undefined;
 }
 
+/** The output of the `GetThirdPartyJobDetails` operation (`GetThirdPartyJobDetailsCommand`). */
 export interface GetThirdPartyJobDetailsOutput {
   jobDetails?: ThirdPartyJobDetails | undefined;
 }
@@ -756,6 +790,7 @@ export interface LatestInPipelineExecutionFilter {
   startTimeRange: StartTimeRange | undefined;
 }
 
+/** The input of the `ListActionExecutions` operation (`ListActionExecutionsCommand`). */
 export interface ListActionExecutionsInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -766,12 +801,14 @@ export interface ListActionExecutionsInput {
   nextToken?: string | undefined;
 }
 
+/** The output of the `ListActionExecutions` operation (`ListActionExecutionsCommand`). */
 export interface ListActionExecutionsOutput {
   actionExecutionDetails?: ActionExecutionDetail[] | undefined;
   /** Length: 1 to 2048 characters. */
   nextToken?: string | undefined;
 }
 
+/** The input of the `ListActionTypes` operation (`ListActionTypesCommand`). */
 export interface ListActionTypesInput {
   actionOwnerFilter?: ActionOwner | undefined;
   /** Length: 1 to 2048 characters. */
@@ -780,6 +817,7 @@ export interface ListActionTypesInput {
   regionFilter?: string | undefined;
 }
 
+/** The output of the `ListActionTypes` operation (`ListActionTypesCommand`). */
 export interface ListActionTypesOutput {
   /** Required. */
   actionTypes: ActionType[];
@@ -787,6 +825,10 @@ export interface ListActionTypesOutput {
   nextToken?: string | undefined;
 }
 
+/**
+ * The input of the `ListDeployActionExecutionTargets` operation
+ * (`ListDeployActionExecutionTargetsCommand`).
+ */
 export interface ListDeployActionExecutionTargetsInput {
   /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName?: string | undefined;
@@ -799,12 +841,17 @@ export interface ListDeployActionExecutionTargetsInput {
   nextToken?: string | undefined;
 }
 
+/**
+ * The output of the `ListDeployActionExecutionTargets` operation
+ * (`ListDeployActionExecutionTargetsCommand`).
+ */
 export interface ListDeployActionExecutionTargetsOutput {
   targets?: DeployActionExecutionTarget[] | undefined;
   /** Length: 1 to 2048 characters. */
   nextToken?: string | undefined;
 }
 
+/** The input of the `ListPipelineExecutions` operation (`ListPipelineExecutionsCommand`). */
 export interface ListPipelineExecutionsInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -815,12 +862,14 @@ export interface ListPipelineExecutionsInput {
   nextToken?: string | undefined;
 }
 
+/** The output of the `ListPipelineExecutions` operation (`ListPipelineExecutionsCommand`). */
 export interface ListPipelineExecutionsOutput {
   pipelineExecutionSummaries?: PipelineExecutionSummary[] | undefined;
   /** Length: 1 to 2048 characters. */
   nextToken?: string | undefined;
 }
 
+/** The input of the `ListPipelines` operation (`ListPipelinesCommand`). */
 export interface ListPipelinesInput {
   /** Length: 1 to 2048 characters. */
   nextToken?: string | undefined;
@@ -828,12 +877,14 @@ export interface ListPipelinesInput {
   maxResults?: number | undefined;
 }
 
+/** The output of the `ListPipelines` operation (`ListPipelinesCommand`). */
 export interface ListPipelinesOutput {
   pipelines?: PipelineSummary[] | undefined;
   /** Length: 1 to 2048 characters. */
   nextToken?: string | undefined;
 }
 
+/** The input of the `ListRuleExecutions` operation (`ListRuleExecutionsCommand`). */
 export interface ListRuleExecutionsInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -844,23 +895,27 @@ export interface ListRuleExecutionsInput {
   nextToken?: string | undefined;
 }
 
+/** The output of the `ListRuleExecutions` operation (`ListRuleExecutionsCommand`). */
 export interface ListRuleExecutionsOutput {
   ruleExecutionDetails?: RuleExecutionDetail[] | undefined;
   /** Length: 1 to 2048 characters. */
   nextToken?: string | undefined;
 }
 
+/** The input of the `ListRuleTypes` operation (`ListRuleTypesCommand`). */
 export interface ListRuleTypesInput {
   ruleOwnerFilter?: RuleOwner | undefined;
   /** Length: 4 to 30 characters. */
   regionFilter?: string | undefined;
 }
 
+/** The output of the `ListRuleTypes` operation (`ListRuleTypesCommand`). */
 export interface ListRuleTypesOutput {
   /** Required. */
   ruleTypes: RuleType[];
 }
 
+/** The input of the `ListTagsForResource` operation (`ListTagsForResourceCommand`). */
 export interface ListTagsForResourceInput {
   /** Required. Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$` */
   resourceArn: string | undefined;
@@ -870,6 +925,7 @@ export interface ListTagsForResourceInput {
   maxResults?: number | undefined;
 }
 
+/** The output of the `ListTagsForResource` operation (`ListTagsForResourceCommand`). */
 export interface ListTagsForResourceOutput {
   tags?: Tag[] | undefined;
   /** Length: 1 to 2048 characters. */
@@ -888,6 +944,7 @@ export interface ListWebhookItem {
   tags?: Tag[] | undefined;
 }
 
+/** The input of the `ListWebhooks` operation (`ListWebhooksCommand`). */
 export interface ListWebhooksInput {
   /** Length: 1 to 2048 characters. */
   NextToken?: string | undefined;
@@ -895,6 +952,7 @@ export interface ListWebhooksInput {
   MaxResults?: number | undefined;
 }
 
+/** The output of the `ListWebhooks` operation (`ListWebhooksCommand`). */
 export interface ListWebhooksOutput {
   webhooks?: ListWebhookItem[] | undefined;
   /** Length: 1 to 2048 characters. */
@@ -908,6 +966,7 @@ export interface OutputArtifact {
   files?: string[] | undefined;
 }
 
+/** The input of the `OverrideStageCondition` operation (`OverrideStageConditionCommand`). */
 export interface OverrideStageConditionInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -1032,6 +1091,7 @@ export interface PipelineVariableDeclaration {
   description?: string | undefined;
 }
 
+/** The input of the `PollForJobs` operation (`PollForJobsCommand`). */
 export interface PollForJobsInput {
   /** Required. */
   actionTypeId: ActionTypeId | undefined;
@@ -1041,10 +1101,12 @@ export interface PollForJobsInput {
   queryParam?: Record<string, string> | undefined;
 }
 
+/** The output of the `PollForJobs` operation (`PollForJobsCommand`). */
 export interface PollForJobsOutput {
   jobs?: Job[] | undefined;
 }
 
+/** The input of the `PollForThirdPartyJobs` operation (`PollForThirdPartyJobsCommand`). */
 export interface PollForThirdPartyJobsInput {
   /** Required. */
   actionTypeId: ActionTypeId | undefined;
@@ -1052,10 +1114,12 @@ export interface PollForThirdPartyJobsInput {
   maxBatchSize?: number | undefined;
 }
 
+/** The output of the `PollForThirdPartyJobs` operation (`PollForThirdPartyJobsCommand`). */
 export interface PollForThirdPartyJobsOutput {
   jobs?: ThirdPartyJob[] | undefined;
 }
 
+/** The input of the `PutActionRevision` operation (`PutActionRevisionCommand`). */
 export interface PutActionRevisionInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -1067,6 +1131,7 @@ export interface PutActionRevisionInput {
   actionRevision: ActionRevision | undefined;
 }
 
+/** The output of the `PutActionRevision` operation (`PutActionRevisionCommand`). */
 export interface PutActionRevisionOutput {
   /** Default: `false`. */
   newRevision?: boolean | undefined;
@@ -1074,6 +1139,7 @@ export interface PutActionRevisionOutput {
   pipelineExecutionId?: string | undefined;
 }
 
+/** The input of the `PutApprovalResult` operation (`PutApprovalResultCommand`). */
 export interface PutApprovalResultInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -1087,10 +1153,12 @@ export interface PutApprovalResultInput {
   token: string | undefined;
 }
 
+/** The output of the `PutApprovalResult` operation (`PutApprovalResultCommand`). */
 export interface PutApprovalResultOutput {
   approvedAt?: Date | undefined;
 }
 
+/** The input of the `PutJobFailureResult` operation (`PutJobFailureResultCommand`). */
 export interface PutJobFailureResultInput {
   /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
   jobId: string | undefined;
@@ -1098,6 +1166,7 @@ export interface PutJobFailureResultInput {
   failureDetails: FailureDetails | undefined;
 }
 
+/** The input of the `PutJobSuccessResult` operation (`PutJobSuccessResultCommand`). */
 export interface PutJobSuccessResultInput {
   /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
   jobId: string | undefined;
@@ -1108,6 +1177,7 @@ export interface PutJobSuccessResultInput {
   outputVariables?: Record<string, string> | undefined;
 }
 
+/** The input of the `PutThirdPartyJobFailureResult` operation (`PutThirdPartyJobFailureResultCommand`). */
 export interface PutThirdPartyJobFailureResultInput {
   /** Required. Length: 1 to 512 characters. */
   jobId: string | undefined;
@@ -1117,6 +1187,7 @@ export interface PutThirdPartyJobFailureResultInput {
   failureDetails: FailureDetails | undefined;
 }
 
+/** The input of the `PutThirdPartyJobSuccessResult` operation (`PutThirdPartyJobSuccessResultCommand`). */
 export interface PutThirdPartyJobSuccessResultInput {
   /** Required. Length: 1 to 512 characters. */
   jobId: string | undefined;
@@ -1128,21 +1199,28 @@ export interface PutThirdPartyJobSuccessResultInput {
   executionDetails?: ExecutionDetails | undefined;
 }
 
+/** The input of the `PutWebhook` operation (`PutWebhookCommand`). */
 export interface PutWebhookInput {
   /** Required. */
   webhook: WebhookDefinition | undefined;
   tags?: Tag[] | undefined;
 }
 
+/** The output of the `PutWebhook` operation (`PutWebhookCommand`). */
 export interface PutWebhookOutput {
   webhook?: ListWebhookItem | undefined;
 }
 
+/** The input of the `RegisterWebhookWithThirdParty` operation (`RegisterWebhookWithThirdPartyCommand`). */
 export interface RegisterWebhookWithThirdPartyInput {
   /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   webhookName?: string | undefined;
 }
 
+/**
+ * The output of the `RegisterWebhookWithThirdParty` operation
+ * (`RegisterWebhookWithThirdPartyCommand`).
+ */
 export interface RegisterWebhookWithThirdPartyOutput {}
 
 export interface ResolvedPipelineVariable {
@@ -1154,6 +1232,7 @@ export interface RetryConfiguration {
   retryMode?: StageRetryMode | undefined;
 }
 
+/** The input of the `RetryStageExecution` operation (`RetryStageExecutionCommand`). */
 export interface RetryStageExecutionInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -1165,6 +1244,7 @@ export interface RetryStageExecutionInput {
   retryMode: StageRetryMode | undefined;
 }
 
+/** The output of the `RetryStageExecution` operation (`RetryStageExecutionCommand`). */
 export interface RetryStageExecutionOutput {
   /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
   pipelineExecutionId?: string | undefined;
@@ -1178,6 +1258,7 @@ export interface RetryStageMetadata {
   latestRetryTrigger?: RetryTrigger | undefined;
 }
 
+/** The input of the `RollbackStage` operation (`RollbackStageCommand`). */
 export interface RollbackStageInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -1187,6 +1268,7 @@ export interface RollbackStageInput {
   targetPipelineExecutionId: string | undefined;
 }
 
+/** The output of the `RollbackStage` operation (`RollbackStageCommand`). */
 export interface RollbackStageOutput {
   /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
   pipelineExecutionId: string;
@@ -1426,6 +1508,7 @@ export interface StageState {
   retryStageMetadata?: RetryStageMetadata | undefined;
 }
 
+/** The input of the `StartPipelineExecution` operation (`StartPipelineExecutionCommand`). */
 export interface StartPipelineExecutionInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   name: string | undefined;
@@ -1437,6 +1520,7 @@ export interface StartPipelineExecutionInput {
   sourceRevisions?: SourceRevisionOverride[] | undefined;
 }
 
+/** The output of the `StartPipelineExecution` operation (`StartPipelineExecutionCommand`). */
 export interface StartPipelineExecutionOutput {
   /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
   pipelineExecutionId?: string | undefined;
@@ -1447,6 +1531,7 @@ export interface StopExecutionTrigger {
   reason?: string | undefined;
 }
 
+/** The input of the `StopPipelineExecution` operation (`StopPipelineExecutionCommand`). */
 export interface StopPipelineExecutionInput {
   /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
   pipelineName: string | undefined;
@@ -1458,6 +1543,7 @@ export interface StopPipelineExecutionInput {
   reason?: string | undefined;
 }
 
+/** The output of the `StopPipelineExecution` operation (`StopPipelineExecutionCommand`). */
 export interface StopPipelineExecutionOutput {
   /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
   pipelineExecutionId?: string | undefined;
@@ -1480,6 +1566,7 @@ export interface Tag {
   value: string | undefined;
 }
 
+/** The input of the `TagResource` operation (`TagResourceCommand`). */
 export interface TagResourceInput {
   /** Required. Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$` */
   resourceArn: string | undefined;
@@ -1487,6 +1574,7 @@ export interface TagResourceInput {
   tags: Tag[] | undefined;
 }
 
+/** The output of the `TagResource` operation (`TagResourceCommand`). */
 export interface TagResourceOutput {}
 
 export interface TargetFilter {
@@ -1531,6 +1619,7 @@ export interface TransitionState {
   disabledReason?: string | undefined;
 }
 
+/** The input of the `UntagResource` operation (`UntagResourceCommand`). */
 export interface UntagResourceInput {
   /** Required. Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$` */
   resourceArn: string | undefined;
@@ -1538,18 +1627,22 @@ export interface UntagResourceInput {
   tagKeys: string[] | undefined;
 }
 
+/** The output of the `UntagResource` operation (`UntagResourceCommand`). */
 export interface UntagResourceOutput {}
 
+/** The input of the `UpdateActionType` operation (`UpdateActionTypeCommand`). */
 export interface UpdateActionTypeInput {
   /** Required. */
   actionType: ActionTypeDeclaration | undefined;
 }
 
+/** The input of the `UpdatePipeline` operation (`UpdatePipelineCommand`). */
 export interface UpdatePipelineInput {
   /** Required. */
   pipeline: PipelineDeclaration | undefined;
 }
 
+/** The output of the `UpdatePipeline` operation (`UpdatePipelineCommand`). */
 export interface UpdatePipelineOutput {
   pipeline?: PipelineDeclaration | undefined;
 }

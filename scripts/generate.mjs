@@ -3,8 +3,12 @@
 //
 //   node scripts/generate.mjs [--model PATH] [--check]
 //
+// Hover text: smithy/descriptions/<ShapeName>.md, read by scripts/gen/descriptions.mjs, which fails the run
+// (exit code 1) when a public name has no text or a file names something the model does not have.
+//
 // Model path: --model PATH, else $CODEPIPELINE_MODEL, else ../shared/models/codepipeline-2015-07-09.json
-// relative to the repository root. Exit codes: 0 ok, 1 --check found differences, 2 model missing.
+// relative to the repository root. Exit codes: 0 ok, 1 --check found differences or hover text is
+// missing, 2 model missing.
 //
 // Generator modules: every scripts/gen/*.mjs except lib.mjs and names starting with "_", loaded in file
 // name order. Each one does `export default function generate(ctx)` and returns an array of
@@ -146,6 +150,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err?.stack ?? err);
-  process.exit(3);
+  // An error with an exitCode reports bad generator input (its message says what to fix); others are bugs.
+  console.error(err?.exitCode ? err.message : (err?.stack ?? err));
+  process.exit(err?.exitCode ?? 3);
 });

@@ -103,14 +103,14 @@ function notes() {
   \`tslib\`, \`@smithy/fetch-http-handler\`, and the \`@smithy/core\` parts the signer pulls in that no bundler can drop).
   These are the project's chosen libraries, kept on purpose, so the 12 KB target stays out of reach; the per-module
   breakdown, and what replacing them would save, are in
-  [the README](README.md#bundle-size).
+  [docs/performance.md](docs/performance.md#bundle-size).
 - CPU per call against the floor: the floor does only what any client must (sign, send, parse). The client adds, per
   call, the middleware stack, the retry strategy's bookkeeping, one timer per attempt for \`requestTimeout\`, the
   headers v3 sends and signs (user agents, invocation id, \`amz-sdk-request\`, \`x-amz-content-sha256\` with its payload
   hash), \`NodeHttpHandler\`'s own per-request work, and the clock-skew check of the \`Date\` header. A CPU profile
   (\`node --cpu-prof scripts/bench/calls.mjs ours <port>\`) puts \`node:http\` and the signer on top, as for the floor;
   the client's own functions, \`JSON.parse\` aside, take about 10-15 µs of a call. Ratios near a target flip between
-  runs: the CPU figures move by 10-20% from run to run. See [the README](README.md#cpu-per-call).`;
+  runs: the CPU figures move by 10-20% from run to run. See [docs/performance.md](docs/performance.md#cpu-per-call).`;
 }
 
 if (write) {
@@ -118,7 +118,7 @@ if (write) {
 
 \`codepipeline-client\` against the official \`@aws-sdk/client-codepipeline\`, measured in the same run by
 \`npm run bench\` (scripts in \`scripts/bench/\`). This file is written by that command; rerun it rather than editing
-the figures. How each figure is taken, and what limits them, is in [the README's Performance section](README.md#performance).
+the figures. How each figure is taken, and what limits them, is in [docs/performance.md](docs/performance.md).
 
 ${machine}
 

@@ -1,4 +1,5 @@
 // commands/<Op>Command.ts, commands/index.ts, src/generated/CodePipeline.ts and src/generated/paginators.ts.
+import { shapeDoc } from "./descriptions.mjs";
 import { apiReferenceUrl, code, docComment, importStatement, literal, lowerFirst } from "./lib.mjs";
 
 export default function generate(ctx) {
@@ -35,6 +36,7 @@ function describe(ctx, op) {
       ...optional("t", ctx.idempotencyMember(op)),
     },
     paginated: ctx.paginated(op),
+    text: shapeDoc(ctx, op.name),
   };
 }
 
@@ -46,7 +48,7 @@ function commandFile(ctx, o) {
   const outputType = `${o.command}Output`;
   const spec = literal(o.spec);
   const doc = [
-    `Sends the \`${o.name}\` operation.`,
+    ...(o.text.length ? o.text : [`Sends the \`${o.name}\` operation.`]),
     "",
     ...o.errors.map((e, i) => `@throws {@link ${e}} (${o.faults[i]} fault)`),
     "@throws `CodePipelineServiceException` for any other error the service returns.",
@@ -92,7 +94,8 @@ function aggregatedClientFile(ctx, ops) {
 function method(o) {
   const m = lowerFirst(o.name);
   const [In, Out] = [`${o.command}Input`, `${o.command}Output`];
-  let out = docComment([`Sends the \`${o.name}\` operation; see {@link ${o.command}}.`, `@see ${apiReferenceUrl(o.name)}`], "  ");
+  const lines = o.text.length ? [...o.text, "", `Sends {@link ${o.command}}.`] : [`Sends the \`${o.name}\` operation; see {@link ${o.command}}.`];
+  let out = docComment([...lines, `@see ${apiReferenceUrl(o.name)}`], "  ");
   if (o.optionalInput) out += `  ${m}(): Promise<${Out}>;\n`;
   out += `  ${m}(args: ${In}, options?: SendOptions): Promise<${Out}>;\n`;
   out += `  ${m}(args: ${In}, cb: Callback<${Out}>): void;\n`;

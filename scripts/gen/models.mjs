@@ -1,4 +1,5 @@
 // models/models.ts (structure interfaces), models/enums.ts, models/errors.ts and models/index.ts.
+import { memberDoc, shapeDoc } from "./descriptions.mjs";
 import { docComment, enumEntries, importStatement, kindOf, propKey, sortBy, TRAITS } from "./lib.mjs";
 
 export default function generate(ctx) {
@@ -29,9 +30,11 @@ function memberLines(ctx, id, { readonlyDeclare = false, skip = [] } = {}) {
     const line = ctx.isRequired(m)
       ? `${decl}${propKey(name)}: ${fromInput ? `${type} | undefined` : type};`
       : `${decl}${propKey(name)}?: ${type} | undefined;`;
-    const doc = ctx.memberDocLines(m);
-    const oneLine = doc.join(" ");
-    return docComment(oneLine.length <= 90 ? [oneLine].filter(Boolean) : doc, "  ") + `  ${line}\n`;
+    const facts = ctx.memberDocLines(m);
+    const oneLine = facts.join(" ");
+    const text = memberDoc(ctx.short(id), name);
+    const doc = [...text, ...(text.length && facts.length ? [""] : []), ...(oneLine.length <= 90 ? [oneLine].filter(Boolean) : facts)];
+    return docComment(doc, "  ") + `  ${line}\n`;
   });
 }
 
@@ -42,7 +45,8 @@ function modelsFile(ctx) {
   if (enums.length) out += importStatement(enums, "./enums.js", { typeOnly: true });
   for (const id of ids) {
     const members = memberLines(ctx, id);
-    out += `\nexport interface ${ctx.short(id)} {${members.length ? "\n" + members.join("") : ""}}\n`;
+    out += "\n" + docComment(shapeDoc(ctx, ctx.short(id)));
+    out += `export interface ${ctx.short(id)} {${members.length ? "\n" + members.join("") : ""}}\n`;
   }
   return out;
 }
@@ -53,9 +57,10 @@ function enumsFile(ctx) {
   for (const id of ids) {
     const name = ctx.short(id);
     const entries = sortBy(enumEntries(ctx.shapes[id]), ([key]) => key);
-    out += `\n/** Values of \`${name}\`. */\n`;
-    out += `export const ${name} = {\n${entries.map(([k, v]) => `  ${propKey(k)}: ${JSON.stringify(v)},\n`).join("")}} as const;\n`;
-    out += `export type ${name} = (typeof ${name})[keyof typeof ${name}];\n`;
+    const doc = docComment([...shapeDoc(ctx, name), ...(shapeDoc(ctx, name).length ? [""] : []), `Values of \`${name}\`.`]);
+    const values = entries.map(([k, v]) => docComment(memberDoc(name, k), "  ") + `  ${propKey(k)}: ${JSON.stringify(v)},\n`);
+    out += `\n${doc}export const ${name} = {\n${values.join("")}} as const;\n`;
+    out += `${doc}export type ${name} = (typeof ${name})[keyof typeof ${name}];\n`;
   }
   return out;
 }
@@ -82,7 +87,9 @@ function errorsFile(ctx) {
     const fault = s.traits[TRAITS.error];
     const status = s.traits[TRAITS.httpError];
     const members = memberLines(ctx, id, options);
-    out += `\n/** The service error \`${name}\` (${fault} fault${status ? `, HTTP status ${status}` : ""}). */\n`;
+    const fact = `The service error \`${name}\` (${fault} fault${status ? `, HTTP status ${status}` : ""}).`;
+    const text = shapeDoc(ctx, name);
+    out += "\n" + docComment([...text, ...(text.length ? [""] : []), fact]);
     out += `export class ${name} extends CodePipelineServiceException {\n`;
     // Types only: the base constructor sets both from the options below (no class fields, fewer bytes).
     out += `  declare readonly name: ${JSON.stringify(name)};\n`;

@@ -60,7 +60,16 @@ import {
 /** A client with one method per CodePipeline operation and one per paginated operation. */
 export class CodePipeline extends CodePipelineClient {
   /**
-   * Sends the `AcknowledgeJob` operation; see {@link AcknowledgeJobCommand}.
+   * Confirms that a job worker has taken a job of a custom action. Call it after `PollForJobs` returned
+   * the job and before doing the work, passing the job's `id` and the `nonce` that came with it; the job
+   * then moves from `Queued` or `Dispatched` to `InProgress`, so no other worker takes it.
+   * `createJobWorker` does this for you.
+   *
+   * Returns the job's status after the call. Fails with `InvalidNonceException` when the nonce is not
+   * the one issued with the job, and `JobNotFoundException` when no such job exists for a custom action
+   * type in this account and Region.
+   *
+   * Sends {@link AcknowledgeJobCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_AcknowledgeJob.html
    */
   acknowledgeJob(args: AcknowledgeJobCommandInput, options?: SendOptions): Promise<AcknowledgeJobCommandOutput>;
@@ -71,7 +80,15 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `AcknowledgeThirdPartyJob` operation; see {@link AcknowledgeThirdPartyJobCommand}.
+   * Confirms that a partner's job worker has taken a job of a third-party action. Call it after
+   * `PollForThirdPartyJobs` returned the job, with the job's `id`, its `nonce` and the client token from
+   * `GetThirdPartyJobDetails`; `createThirdPartyJobWorker` does this for you.
+   *
+   * Returns the job's status after the call. Fails with `InvalidNonceException` for a nonce that does
+   * not match, `InvalidClientTokenException` when the client token does not belong to the job, and
+   * `JobNotFoundException` when the job does not exist.
+   *
+   * Sends {@link AcknowledgeThirdPartyJobCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_AcknowledgeThirdPartyJob.html
    */
   acknowledgeThirdPartyJob(args: AcknowledgeThirdPartyJobCommandInput, options?: SendOptions): Promise<AcknowledgeThirdPartyJobCommandOutput>;
@@ -82,7 +99,17 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `CreateCustomActionType` operation; see {@link CreateCustomActionTypeCommand}.
+   * Registers a new custom action type in this account and Region: its category, provider name and
+   * version, its configuration properties, how many input and output artifacts it takes, and the links
+   * CodePipeline shows in the console. Pipelines can then declare actions of that type, and your job
+   * worker receives their jobs through `PollForJobs`.
+   *
+   * Returns the created action type (with owner `Custom`) and its tags. Fails with
+   * `LimitExceededException` when the account already has the most custom action types allowed,
+   * `InvalidTagsException` or `TooManyTagsException` for bad tags, and `ValidationException` for an
+   * inconsistent declaration (for example two properties with the same name).
+   *
+   * Sends {@link CreateCustomActionTypeCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_CreateCustomActionType.html
    */
   createCustomActionType(args: CreateCustomActionTypeCommandInput, options?: SendOptions): Promise<CreateCustomActionTypeCommandOutput>;
@@ -93,7 +120,17 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `CreatePipeline` operation; see {@link CreatePipelineCommand}.
+   * Creates a pipeline from a full declaration: its name, the service role CodePipeline assumes, where
+   * artifacts are stored, and the ordered stages with their actions. The first stage must hold only
+   * source actions. A new pipeline normally starts its first execution right after it is created.
+   *
+   * Returns the stored declaration (with `version` 1) and the tags. Fails with
+   * `PipelineNameInUseException` when the name is taken in this account and Region, with
+   * `InvalidStructureException`, `InvalidStageDeclarationException`, `InvalidActionDeclarationException`
+   * or `InvalidBlockerDeclarationException` when the declaration is wrong, and `LimitExceededException`
+   * when a quota (pipelines, stages, actions) would be exceeded.
+   *
+   * Sends {@link CreatePipelineCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_CreatePipeline.html
    */
   createPipeline(args: CreatePipelineCommandInput, options?: SendOptions): Promise<CreatePipelineCommandOutput>;
@@ -104,7 +141,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `DeleteCustomActionType` operation; see {@link DeleteCustomActionTypeCommand}.
+   * Marks a custom action type as deleted, named by its category, provider and version. Pipelines can no
+   * longer use it, and a new type with the same identifier cannot be created afterwards: bump the
+   * version instead.
+   *
+   * Returns nothing. Fails with `ConcurrentModificationException` when the type is being changed by
+   * another request.
+   *
+   * Sends {@link DeleteCustomActionTypeCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_DeleteCustomActionType.html
    */
   deleteCustomActionType(args: DeleteCustomActionTypeCommandInput, options?: SendOptions): Promise<DeleteCustomActionTypeCommandOutput>;
@@ -115,7 +159,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `DeletePipeline` operation; see {@link DeletePipelineCommand}.
+   * Deletes a pipeline and its execution history, named by the pipeline's name. Artifacts in the
+   * artifact store and webhooks that point at the pipeline are not removed. Deleting a pipeline that
+   * does not exist succeeds without effect.
+   *
+   * Returns nothing. Fails with `ConcurrentModificationException` when the pipeline is being changed by
+   * another request.
+   *
+   * Sends {@link DeletePipelineCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_DeletePipeline.html
    */
   deletePipeline(args: DeletePipelineCommandInput, options?: SendOptions): Promise<DeletePipelineCommandOutput>;
@@ -126,7 +177,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `DeleteWebhook` operation; see {@link DeleteWebhookCommand}.
+   * Deletes a webhook by name, so events from the repository no longer start the pipeline it targets.
+   * Deregister it from the third party first (`DeregisterWebhookWithThirdParty`) or the repository keeps
+   * calling a URL that no longer exists. Deleting a webhook that does not exist succeeds.
+   *
+   * Returns an empty output. Fails with `ConcurrentModificationException` when the webhook is being
+   * changed by another request.
+   *
+   * Sends {@link DeleteWebhookCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_DeleteWebhook.html
    */
   deleteWebhook(args: DeleteWebhookCommandInput, options?: SendOptions): Promise<DeleteWebhookCommandOutput>;
@@ -137,7 +195,13 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `DeregisterWebhookWithThirdParty` operation; see {@link DeregisterWebhookWithThirdPartyCommand}.
+   * Removes the webhook's registration from the repository host (GitHub), so it stops sending events to
+   * the webhook's URL. The webhook itself remains in CodePipeline until `DeleteWebhook`. Only webhooks
+   * with `GITHUB_HMAC` authentication are registered with a third party.
+   *
+   * Returns an empty output. Fails with `WebhookNotFoundException` when no webhook has the given name.
+   *
+   * Sends {@link DeregisterWebhookWithThirdPartyCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_DeregisterWebhookWithThirdParty.html
    */
   deregisterWebhookWithThirdParty(): Promise<DeregisterWebhookWithThirdPartyCommandOutput>;
@@ -149,7 +213,15 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `DisableStageTransition` operation; see {@link DisableStageTransitionCommand}.
+   * Stops executions from entering (`Inbound`) or leaving (`Outbound`) a stage, with a reason shown in
+   * the console and in `GetPipelineState`. Executions already inside the stage finish it; those that
+   * reach the closed transition wait there until `EnableStageTransition`. Use it to hold deployments
+   * during an incident or a freeze.
+   *
+   * Returns nothing. Fails with `PipelineNotFoundException` or `StageNotFoundException` when the
+   * pipeline or stage does not exist.
+   *
+   * Sends {@link DisableStageTransitionCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_DisableStageTransition.html
    */
   disableStageTransition(args: DisableStageTransitionCommandInput, options?: SendOptions): Promise<DisableStageTransitionCommandOutput>;
@@ -160,7 +232,13 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `EnableStageTransition` operation; see {@link EnableStageTransitionCommand}.
+   * Re-opens a stage transition closed by `DisableStageTransition`, for executions entering (`Inbound`)
+   * or leaving (`Outbound`) the stage. An execution waiting at the transition then continues.
+   *
+   * Returns nothing. Fails with `PipelineNotFoundException` or `StageNotFoundException` when the
+   * pipeline or stage does not exist.
+   *
+   * Sends {@link EnableStageTransitionCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EnableStageTransition.html
    */
   enableStageTransition(args: EnableStageTransitionCommandInput, options?: SendOptions): Promise<EnableStageTransitionCommandOutput>;
@@ -171,7 +249,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `GetActionType` operation; see {@link GetActionTypeCommand}.
+   * Reads the full declaration of an action type: its executor (Lambda function or job worker),
+   * permissions, properties, artifact counts and URLs. Identify the type by category, owner (`AWS` or
+   * `ThirdParty`), provider and version. Use it to inspect a type before `UpdateActionType`.
+   *
+   * Returns the action type declaration. Fails with `ActionTypeNotFoundException` when no such type
+   * exists.
+   *
+   * Sends {@link GetActionTypeCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetActionType.html
    */
   getActionType(args: GetActionTypeCommandInput, options?: SendOptions): Promise<GetActionTypeCommandOutput>;
@@ -182,7 +267,15 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `GetJobDetails` operation; see {@link GetJobDetailsCommand}.
+   * Reads a job of a custom action by its id: the action's configuration, the pipeline, stage and action
+   * it belongs to, its input and output artifacts, temporary credentials for the artifact bucket, and
+   * the continuation token of a previous run. Job workers usually get all of this from `PollForJobs`
+   * already; use this call to re-read a job.
+   *
+   * Returns the job details. Fails with `JobNotFoundException` when the job does not exist. The artifact
+   * credentials in the response are secret: never log them.
+   *
+   * Sends {@link GetJobDetailsCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetJobDetails.html
    */
   getJobDetails(args: GetJobDetailsCommandInput, options?: SendOptions): Promise<GetJobDetailsCommandOutput>;
@@ -193,7 +286,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `GetPipeline` operation; see {@link GetPipelineCommand}.
+   * Reads a pipeline's declaration, by name and optionally by version (the latest when `version` is
+   * omitted), together with its metadata: ARN and creation and update times. Use it to copy or edit a
+   * pipeline: change the returned declaration and pass it to `UpdatePipeline`.
+   *
+   * Returns the declaration and metadata. Fails with `PipelineNotFoundException` when the pipeline does
+   * not exist and `PipelineVersionNotFoundException` when it has no such version.
+   *
+   * Sends {@link GetPipelineCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetPipeline.html
    */
   getPipeline(args: GetPipelineCommandInput, options?: SendOptions): Promise<GetPipelineCommandOutput>;
@@ -204,7 +304,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `GetPipelineExecution` operation; see {@link GetPipelineExecutionCommand}.
+   * Reads one execution of a pipeline, by pipeline name and execution id: its status, the artifact
+   * revisions it runs, resolved variables, what started it and how it runs (execution mode and type).
+   * Poll it to follow an execution you started, or use `waitUntilPipelineExecutionComplete`.
+   *
+   * Returns the execution. Fails with `PipelineNotFoundException` or
+   * `PipelineExecutionNotFoundException` when the pipeline or the execution does not exist.
+   *
+   * Sends {@link GetPipelineExecutionCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetPipelineExecution.html
    */
   getPipelineExecution(args: GetPipelineExecutionCommandInput, options?: SendOptions): Promise<GetPipelineExecutionCommandOutput>;
@@ -215,7 +322,15 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `GetPipelineState` operation; see {@link GetPipelineStateCommand}.
+   * Reads the live state of every stage of a pipeline: which execution each stage is running or ran
+   * last, the state of each action and rule (status, revision, links, errors), and whether the stage's
+   * inbound transition is enabled. This is what the console's pipeline view shows;
+   * `watchPipelineExecution` and `listPendingApprovals` are built on it.
+   *
+   * Returns the pipeline's name and version, the stage states, and when the pipeline was created and
+   * updated. Fails with `PipelineNotFoundException` when the pipeline does not exist.
+   *
+   * Sends {@link GetPipelineStateCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetPipelineState.html
    */
   getPipelineState(args: GetPipelineStateCommandInput, options?: SendOptions): Promise<GetPipelineStateCommandOutput>;
@@ -226,7 +341,16 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `GetThirdPartyJobDetails` operation; see {@link GetThirdPartyJobDetailsCommand}.
+   * Reads a job of a third-party action by its id, for the partner that owns the action: configuration,
+   * pipeline context, artifacts, artifact credentials and a nonce. Pass the client token the partner
+   * registered for the action.
+   *
+   * Returns the job details. Fails with `JobNotFoundException` when the job does not exist,
+   * `InvalidClientTokenException` when the client token does not match, and `InvalidJobException` when
+   * the job is not a third-party job. The artifact credentials in the response are secret: never log
+   * them.
+   *
+   * Sends {@link GetThirdPartyJobDetailsCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetThirdPartyJobDetails.html
    */
   getThirdPartyJobDetails(args: GetThirdPartyJobDetailsCommandInput, options?: SendOptions): Promise<GetThirdPartyJobDetailsCommandOutput>;
@@ -237,7 +361,17 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `ListActionExecutions` operation; see {@link ListActionExecutionsCommand}.
+   * Lists action executions of a pipeline, newest first: for each, the stage and action, the status,
+   * start and update times, the input (type, configuration, artifacts) and the output (artifacts,
+   * result, output variables). Filter by pipeline execution to see one run's actions. The history goes
+   * back up to 12 months.
+   *
+   * Returns one page of action executions and a `nextToken` when more remain;
+   * `paginateListActionExecutions` pages for you. Fails with `PipelineNotFoundException`,
+   * `PipelineExecutionNotFoundException` (for a filter naming an unknown execution) and
+   * `InvalidNextTokenException`.
+   *
+   * Sends {@link ListActionExecutionsCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html
    */
   listActionExecutions(args: ListActionExecutionsCommandInput, options?: SendOptions): Promise<ListActionExecutionsCommandOutput>;
@@ -248,7 +382,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `ListActionTypes` operation; see {@link ListActionTypesCommand}.
+   * Lists the action types available in this account and Region: the AWS-owned ones, the third-party
+   * ones and your custom ones. Filter by owner to see only one kind, or by Region.
+   *
+   * Returns one page of action types (identifier, settings, properties, artifact counts) and a
+   * `nextToken` when more remain; `paginateListActionTypes` pages for you. Fails with
+   * `InvalidNextTokenException` for a token that was not issued by a previous call.
+   *
+   * Sends {@link ListActionTypesCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionTypes.html
    */
   listActionTypes(): Promise<ListActionTypesCommandOutput>;
@@ -260,7 +401,16 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `ListDeployActionExecutionTargets` operation; see {@link ListDeployActionExecutionTargetsCommand}.
+   * Lists the deployment targets of one deploy action execution (for example the EC2 instances an EC2
+   * deploy action deploys to), with each target's status and the lifecycle events it went through. Find
+   * the action execution id with `ListActionExecutions`.
+   *
+   * Returns one page of targets and a `nextToken` when more remain;
+   * `paginateListDeployActionExecutionTargets` pages for you. Fails with
+   * `ActionExecutionNotFoundException` when the action execution does not exist,
+   * `PipelineNotFoundException` and `InvalidNextTokenException`.
+   *
+   * Sends {@link ListDeployActionExecutionTargetsCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListDeployActionExecutionTargets.html
    */
   listDeployActionExecutionTargets(args: ListDeployActionExecutionTargetsCommandInput, options?: SendOptions): Promise<ListDeployActionExecutionTargetsCommandOutput>;
@@ -271,7 +421,15 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `ListPipelineExecutions` operation; see {@link ListPipelineExecutionsCommand}.
+   * Lists the executions of a pipeline, newest first, with their status, start and update times, source
+   * revisions, trigger, execution mode and type. Filter to executions that succeeded in a given stage,
+   * for example to find the last good deployment to roll back to.
+   *
+   * Returns one page of execution summaries and a `nextToken` when more remain;
+   * `paginateListPipelineExecutions` pages for you. Fails with `PipelineNotFoundException` and
+   * `InvalidNextTokenException`.
+   *
+   * Sends {@link ListPipelineExecutionsCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListPipelineExecutions.html
    */
   listPipelineExecutions(args: ListPipelineExecutionsCommandInput, options?: SendOptions): Promise<ListPipelineExecutionsCommandOutput>;
@@ -282,7 +440,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `ListPipelines` operation; see {@link ListPipelinesCommand}.
+   * Lists the pipelines of this account in the client's Region, with each pipeline's name, version,
+   * type, execution mode and creation and update times. Use `GetPipeline` to read a declaration.
+   *
+   * Returns one page of pipeline summaries and a `nextToken` when more remain; `paginateListPipelines`
+   * pages for you. Fails with `InvalidNextTokenException` for a token that was not issued by a previous
+   * call.
+   *
+   * Sends {@link ListPipelinesCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListPipelines.html
    */
   listPipelines(): Promise<ListPipelinesCommandOutput>;
@@ -294,7 +459,15 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `ListRuleExecutions` operation; see {@link ListRuleExecutionsCommand}.
+   * Lists rule executions of a pipeline, newest first: the rules that the stage conditions ran, with
+   * their stage, status, times, input (rule type, configuration, artifacts) and result. Filter by
+   * pipeline execution to see one run's rules.
+   *
+   * Returns one page of rule executions and a `nextToken` when more remain; `paginateListRuleExecutions`
+   * pages for you. Fails with `PipelineNotFoundException`, `PipelineExecutionNotFoundException` and
+   * `InvalidNextTokenException`.
+   *
+   * Sends {@link ListRuleExecutionsCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListRuleExecutions.html
    */
   listRuleExecutions(args: ListRuleExecutionsCommandInput, options?: SendOptions): Promise<ListRuleExecutionsCommandOutput>;
@@ -305,7 +478,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `ListRuleTypes` operation; see {@link ListRuleTypesCommand}.
+   * Lists the rule types that stage conditions can use in this account and Region, with each type's
+   * identifier, configuration properties and how many input artifacts it takes. Filter by owner or by
+   * Region.
+   *
+   * Returns every matching rule type in one response (this operation is not paged). Fails with
+   * `InvalidNextTokenException` and `ValidationException`.
+   *
+   * Sends {@link ListRuleTypesCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListRuleTypes.html
    */
   listRuleTypes(): Promise<ListRuleTypesCommandOutput>;
@@ -317,7 +497,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `ListTagsForResource` operation; see {@link ListTagsForResourceCommand}.
+   * Lists the tags of a CodePipeline resource (a pipeline, a custom action type or a webhook), named by
+   * its ARN.
+   *
+   * Returns one page of tags and a `nextToken` when more remain; `paginateListTagsForResource` pages for
+   * you. Fails with `InvalidArnException` when the ARN is malformed, `ResourceNotFoundException` when
+   * the resource does not exist, and `InvalidNextTokenException`.
+   *
+   * Sends {@link ListTagsForResourceCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListTagsForResource.html
    */
   listTagsForResource(args: ListTagsForResourceCommandInput, options?: SendOptions): Promise<ListTagsForResourceCommandOutput>;
@@ -328,7 +515,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `ListWebhooks` operation; see {@link ListWebhooksCommand}.
+   * Lists the webhooks of this account in the client's Region: each one's definition, URL, ARN, tags,
+   * when it last started the pipeline and the last error it met. Note that this operation's paging
+   * members are spelled `NextToken` and `MaxResults`.
+   *
+   * Returns one page of webhooks and a `NextToken` when more remain; `paginateListWebhooks` pages for
+   * you. Fails with `InvalidNextTokenException` for a token that was not issued by a previous call.
+   *
+   * Sends {@link ListWebhooksCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListWebhooks.html
    */
   listWebhooks(): Promise<ListWebhooksCommandOutput>;
@@ -340,7 +534,17 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `OverrideStageCondition` operation; see {@link OverrideStageConditionCommand}.
+   * Lets a stage go on although one of its conditions would hold it: for the given pipeline execution
+   * and stage, the condition of the given type (`BEFORE_ENTRY` or `ON_SUCCESS`) that is running or
+   * failed is marked `Overridden`, and the execution continues as if it had passed.
+   *
+   * Returns nothing. Fails with `ConditionNotOverridableException` when no condition of that type can be
+   * overridden now, `NotLatestPipelineExecutionException` when a newer execution has reached the stage,
+   * `ConflictException` when the stage is being changed by another request,
+   * `ConcurrentPipelineExecutionsLimitExceededException`, and `PipelineNotFoundException` or
+   * `StageNotFoundException`.
+   *
+   * Sends {@link OverrideStageConditionCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_OverrideStageCondition.html
    */
   overrideStageCondition(args: OverrideStageConditionCommandInput, options?: SendOptions): Promise<OverrideStageConditionCommandOutput>;
@@ -351,7 +555,16 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `PollForJobs` operation; see {@link PollForJobsCommand}.
+   * Asks for jobs of a custom action type that are waiting for a worker, for the job worker that serves
+   * that type. Returns at once, with no jobs when none are waiting, so call it in a loop with a pause;
+   * `createJobWorker` runs that loop, acknowledges the jobs and reports their results. Use `queryParam`
+   * to take only jobs whose queryable property has a given value.
+   *
+   * Returns up to `maxBatchSize` jobs, each with its id, nonce, data (configuration, artifacts, artifact
+   * credentials) and account. Fails with `ActionTypeNotFoundException` when no such custom action type
+   * exists. The artifact credentials in the response are secret: never log them.
+   *
+   * Sends {@link PollForJobsCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PollForJobs.html
    */
   pollForJobs(args: PollForJobsCommandInput, options?: SendOptions): Promise<PollForJobsCommandOutput>;
@@ -362,7 +575,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `PollForThirdPartyJobs` operation; see {@link PollForThirdPartyJobsCommand}.
+   * Asks for jobs of a third-party action type that are waiting for the partner's worker. Only the job
+   * ids and client ids come back: read each job with `GetThirdPartyJobDetails` before acknowledging it.
+   * `createThirdPartyJobWorker` runs that loop.
+   *
+   * Returns up to `maxBatchSize` jobs. Fails with `ActionTypeNotFoundException` when no such third-party
+   * action type exists.
+   *
+   * Sends {@link PollForThirdPartyJobsCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PollForThirdPartyJobs.html
    */
   pollForThirdPartyJobs(args: PollForThirdPartyJobsCommandInput, options?: SendOptions): Promise<PollForThirdPartyJobsCommandOutput>;
@@ -373,7 +593,17 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `PutActionRevision` operation; see {@link PutActionRevisionCommand}.
+   * Tells a pipeline that a source action has a new revision (for example a commit or an object
+   * version), for sources that do not detect changes themselves. When the revision is new, the pipeline
+   * starts an execution with it.
+   *
+   * Returns whether the revision was new and, when it started one, the execution's id. Fails with
+   * `PipelineNotFoundException`, `StageNotFoundException` or `ActionNotFoundException` when the
+   * pipeline, stage or source action does not exist, and
+   * `ConcurrentPipelineExecutionsLimitExceededException` when the pipeline runs as many executions as it
+   * may.
+   *
+   * Sends {@link PutActionRevisionCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PutActionRevision.html
    */
   putActionRevision(args: PutActionRevisionCommandInput, options?: SendOptions): Promise<PutActionRevisionCommandOutput>;
@@ -384,7 +614,17 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `PutApprovalResult` operation; see {@link PutApprovalResultCommand}.
+   * Approves or rejects a manual approval action that is waiting, with a summary for the record. Pass
+   * the approval's token from `GetPipelineState` (the action's latest execution), which identifies this
+   * particular wait; `approvePendingApproval` and `rejectPendingApproval` find the token for you.
+   * Approving lets the execution continue; rejecting fails the action.
+   *
+   * Returns when the result was recorded. Fails with `InvalidApprovalTokenException` when the token is
+   * not the one of the waiting approval, `ApprovalAlreadyCompletedException` when it was already
+   * approved, rejected or timed out, and `PipelineNotFoundException`, `StageNotFoundException` or
+   * `ActionNotFoundException`.
+   *
+   * Sends {@link PutApprovalResultCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PutApprovalResult.html
    */
   putApprovalResult(args: PutApprovalResultCommandInput, options?: SendOptions): Promise<PutApprovalResultCommandOutput>;
@@ -395,7 +635,15 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `PutJobFailureResult` operation; see {@link PutJobFailureResultCommand}.
+   * Reports that a job worker could not do a custom action's job, with a failure type and a message that
+   * the console shows on the action. The action fails, and with it the stage, unless the stage retries
+   * it.
+   *
+   * Returns nothing. Fails with `JobNotFoundException` when the job does not exist and
+   * `InvalidJobStateException` when the job already has a result or is no longer running (for example it
+   * timed out).
+   *
+   * Sends {@link PutJobFailureResultCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PutJobFailureResult.html
    */
   putJobFailureResult(args: PutJobFailureResultCommandInput, options?: SendOptions): Promise<PutJobFailureResultCommandOutput>;
@@ -406,7 +654,16 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `PutJobSuccessResult` operation; see {@link PutJobSuccessResultCommand}.
+   * Reports that a job worker finished a custom action's job. Either finish it, with the revision,
+   * execution details and output variables, or ask to be called again by passing a `continuationToken`:
+   * a new job for the same action then arrives with that token, so long tasks can be checked on without
+   * holding a worker.
+   *
+   * Returns nothing. Fails with `JobNotFoundException`, `InvalidJobStateException` when the job already
+   * has a result or is no longer running, and `OutputVariablesSizeExceededException` when the output
+   * variables are too large.
+   *
+   * Sends {@link PutJobSuccessResultCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PutJobSuccessResult.html
    */
   putJobSuccessResult(args: PutJobSuccessResultCommandInput, options?: SendOptions): Promise<PutJobSuccessResultCommandOutput>;
@@ -417,7 +674,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `PutThirdPartyJobFailureResult` operation; see {@link PutThirdPartyJobFailureResultCommand}.
+   * Reports, for the partner that owns a third-party action, that its job failed, with a failure type
+   * and message shown on the action. Pass the job id and the client token.
+   *
+   * Returns nothing. Fails with `JobNotFoundException`, `InvalidClientTokenException` when the client
+   * token does not match the job, and `InvalidJobStateException` when the job already has a result or is
+   * no longer running.
+   *
+   * Sends {@link PutThirdPartyJobFailureResultCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PutThirdPartyJobFailureResult.html
    */
   putThirdPartyJobFailureResult(args: PutThirdPartyJobFailureResultCommandInput, options?: SendOptions): Promise<PutThirdPartyJobFailureResultCommandOutput>;
@@ -428,7 +692,15 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `PutThirdPartyJobSuccessResult` operation; see {@link PutThirdPartyJobSuccessResultCommand}.
+   * Reports, for the partner that owns a third-party action, that its job finished, or, with a
+   * `continuationToken`, that the work goes on and a new job should follow. Pass the job id and the
+   * client token.
+   *
+   * Returns nothing. Fails with `JobNotFoundException`, `InvalidClientTokenException` when the client
+   * token does not match the job, and `InvalidJobStateException` when the job already has a result or is
+   * no longer running.
+   *
+   * Sends {@link PutThirdPartyJobSuccessResultCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PutThirdPartyJobSuccessResult.html
    */
   putThirdPartyJobSuccessResult(args: PutThirdPartyJobSuccessResultCommandInput, options?: SendOptions): Promise<PutThirdPartyJobSuccessResultCommandOutput>;
@@ -439,7 +711,18 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `PutWebhook` operation; see {@link PutWebhookCommand}.
+   * Creates a webhook, or replaces the one with the same name: a URL that a repository host calls on
+   * events, which starts the target pipeline's source action when the event's JSON matches every filter.
+   * The definition names the pipeline and source action, the filters and how callers authenticate
+   * (`GITHUB_HMAC`, `IP` or `UNAUTHENTICATED`). Then call `RegisterWebhookWithThirdParty` to have GitHub
+   * call it.
+   *
+   * Returns the webhook with its URL and ARN. Fails with `PipelineNotFoundException`,
+   * `InvalidWebhookAuthenticationParametersException` when the authentication configuration does not fit
+   * the authentication type, `InvalidWebhookFilterPatternException` for a filter that is not a JSONPath,
+   * and `LimitExceededException`, `InvalidTagsException` or `TooManyTagsException`.
+   *
+   * Sends {@link PutWebhookCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PutWebhook.html
    */
   putWebhook(args: PutWebhookCommandInput, options?: SendOptions): Promise<PutWebhookCommandOutput>;
@@ -450,7 +733,12 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `RegisterWebhookWithThirdParty` operation; see {@link RegisterWebhookWithThirdPartyCommand}.
+   * Registers a webhook created with `PutWebhook` with the repository host (GitHub), so that it calls
+   * the webhook's URL on events. Only webhooks with `GITHUB_HMAC` authentication can be registered.
+   *
+   * Returns an empty output. Fails with `WebhookNotFoundException` when no webhook has the given name.
+   *
+   * Sends {@link RegisterWebhookWithThirdPartyCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RegisterWebhookWithThirdParty.html
    */
   registerWebhookWithThirdParty(): Promise<RegisterWebhookWithThirdPartyCommandOutput>;
@@ -462,7 +750,17 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `RetryStageExecution` operation; see {@link RetryStageExecutionCommand}.
+   * Runs a failed stage again within the same pipeline execution: either only its failed actions
+   * (`FAILED_ACTIONS`) or all of them (`ALL_ACTIONS`). The execution must be the latest one in that
+   * stage and the stage must have failed. The execution's artifacts and revisions stay the same.
+   *
+   * Returns the id of the execution that is retried (the same id you passed). Fails with
+   * `StageNotRetryableException` when the stage did not fail or is still running,
+   * `NotLatestPipelineExecutionException` when a newer execution has reached the stage,
+   * `ConflictException`, `ConcurrentPipelineExecutionsLimitExceededException`, and
+   * `PipelineNotFoundException` or `StageNotFoundException`.
+   *
+   * Sends {@link RetryStageExecutionCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RetryStageExecution.html
    */
   retryStageExecution(args: RetryStageExecutionCommandInput, options?: SendOptions): Promise<RetryStageExecutionCommandOutput>;
@@ -473,7 +771,17 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `RollbackStage` operation; see {@link RollbackStageCommand}.
+   * Rolls a stage back to what an earlier, successful execution deployed: a new execution of type
+   * `ROLLBACK` runs the stage with that execution's artifact revisions. Find the target with
+   * `ListPipelineExecutions` filtered to executions that succeeded in the stage. Rollback needs a V2
+   * pipeline, and the target must have succeeded in the stage.
+   *
+   * Returns the id of the new rollback execution. Fails with `UnableToRollbackStageException` when the
+   * stage cannot be rolled back now, `PipelineExecutionOutdatedException` when the target ran an older
+   * version of the pipeline, `PipelineExecutionNotFoundException` when the target does not exist,
+   * `ConflictException`, and `PipelineNotFoundException` or `StageNotFoundException`.
+   *
+   * Sends {@link RollbackStageCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_RollbackStage.html
    */
   rollbackStage(args: RollbackStageCommandInput, options?: SendOptions): Promise<RollbackStageCommandOutput>;
@@ -484,7 +792,16 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `StartPipelineExecution` operation; see {@link StartPipelineExecutionCommand}.
+   * Starts a new execution of a pipeline with the latest revision of each source, or with the revisions
+   * you name in `sourceRevisions`. Pipeline variables can be set for this run (V2 pipelines). Pass a
+   * `clientRequestToken` to make retries safe: the same token returns the same execution instead of
+   * starting another. `startPipelineExecutionAndWait` also waits for the result.
+   *
+   * Returns the new execution's id. Fails with `PipelineNotFoundException`,
+   * `ConcurrentPipelineExecutionsLimitExceededException` when the pipeline runs as many executions as it
+   * may, and `ConflictException`.
+   *
+   * Sends {@link StartPipelineExecutionCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StartPipelineExecution.html
    */
   startPipelineExecution(args: StartPipelineExecutionCommandInput, options?: SendOptions): Promise<StartPipelineExecutionCommandOutput>;
@@ -495,7 +812,15 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `StopPipelineExecution` operation; see {@link StopPipelineExecutionCommand}.
+   * Stops a running execution of a pipeline. By default the actions in progress finish and the execution
+   * then stops (status `Stopping`, then `Stopped`); with `abandon: true` they are abandoned at once.
+   * Give a reason: it is shown on the execution.
+   *
+   * Returns the id of the execution being stopped. Fails with `PipelineExecutionNotStoppableException`
+   * when the execution is not running, `DuplicatedStopRequestException` when it is already being stopped
+   * (abandoning still works), `ConflictException` and `PipelineNotFoundException`.
+   *
+   * Sends {@link StopPipelineExecutionCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StopPipelineExecution.html
    */
   stopPipelineExecution(args: StopPipelineExecutionCommandInput, options?: SendOptions): Promise<StopPipelineExecutionCommandOutput>;
@@ -506,7 +831,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `TagResource` operation; see {@link TagResourceCommand}.
+   * Adds tags to a CodePipeline resource (a pipeline, a custom action type or a webhook) named by its
+   * ARN, or changes the value of tags it already has. Keys starting with `aws:` are reserved.
+   *
+   * Returns an empty output. Fails with `InvalidArnException`, `ResourceNotFoundException`,
+   * `InvalidTagsException` for reserved or malformed tags, `TooManyTagsException` when the resource
+   * would have more tags than allowed, and `ConcurrentModificationException`.
+   *
+   * Sends {@link TagResourceCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_TagResource.html
    */
   tagResource(args: TagResourceCommandInput, options?: SendOptions): Promise<TagResourceCommandOutput>;
@@ -517,7 +849,13 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `UntagResource` operation; see {@link UntagResourceCommand}.
+   * Removes tags, by key, from a CodePipeline resource (a pipeline, a custom action type or a webhook)
+   * named by its ARN. Keys the resource does not have are ignored.
+   *
+   * Returns an empty output. Fails with `InvalidArnException`, `ResourceNotFoundException`,
+   * `InvalidTagsException` for reserved keys, and `ConcurrentModificationException`.
+   *
+   * Sends {@link UntagResourceCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_UntagResource.html
    */
   untagResource(args: UntagResourceCommandInput, options?: SendOptions): Promise<UntagResourceCommandOutput>;
@@ -528,7 +866,14 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `UpdateActionType` operation; see {@link UpdateActionTypeCommand}.
+   * Replaces the declaration of an action type you own (its executor, permissions, properties, artifact
+   * counts and URLs), identified by the declaration's `id`. Types owned by AWS cannot be changed. Read
+   * the current declaration with `GetActionType` first.
+   *
+   * Returns nothing. Fails with `ActionTypeNotFoundException` when no such type exists and
+   * `RequestFailedException` when the type cannot be updated.
+   *
+   * Sends {@link UpdateActionTypeCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_UpdateActionType.html
    */
   updateActionType(args: UpdateActionTypeCommandInput, options?: SendOptions): Promise<UpdateActionTypeCommandOutput>;
@@ -539,7 +884,16 @@ export class CodePipeline extends CodePipelineClient {
   }
 
   /**
-   * Sends the `UpdatePipeline` operation; see {@link UpdatePipelineCommand}.
+   * Replaces a pipeline's declaration with a new one and increments its version. Start from
+   * `GetPipeline`'s output: the whole declaration is replaced, so members you leave out are removed.
+   * Executions in progress finish with the old declaration.
+   *
+   * Returns the stored declaration with its new `version`. Fails with `InvalidStructureException`,
+   * `InvalidStageDeclarationException`, `InvalidActionDeclarationException` or
+   * `InvalidBlockerDeclarationException` when the declaration is wrong, and `LimitExceededException`
+   * when a quota would be exceeded.
+   *
+   * Sends {@link UpdatePipelineCommand}.
    * @see https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_UpdatePipeline.html
    */
   updatePipeline(args: UpdatePipelineCommandInput, options?: SendOptions): Promise<UpdatePipelineCommandOutput>;
