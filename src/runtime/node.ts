@@ -6,6 +6,18 @@ import { loadNodeDefaults, nodeDefaultCredentials } from "./node-config.js";
 
 const noop = () => {};
 
+/**
+ * The OS release for the user agent. Deno, without `--allow-sys`, throws NotCapable from
+ * `os.release()`; the user agent then names the platform alone rather than failing every call.
+ */
+function osRelease(): string {
+  try {
+    return `#${release()}`;
+  } catch {
+    return "";
+  }
+}
+
 export const runtime: Runtime = {
   platform: "node",
   loadDefaults: loadNodeDefaults,
@@ -69,6 +81,6 @@ export const runtime: Runtime = {
       stream.once("aborted", () => reject(Object.assign(new Error("The response was cut off before its end"), { code: "ECONNRESET" })));
     });
   },
-  userAgent: () => `os/${platform()}#${release()} lang/js md/nodejs#${process.versions.node}`,
+  userAgent: () => `os/${platform()}${osRelease()} lang/js md/nodejs#${process.versions.node}`,
   sendsUserAgentHeader: true,
 };

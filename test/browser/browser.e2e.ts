@@ -1,19 +1,20 @@
-// Real-browser test: Debian's chromium (driven by playwright-core, no browser
-// download) loads a page with the esbuild bundle of the client. The page calls
-// an API server of this test's own on another 127.0.0.1 port, so every call is
-// cross-origin with a CORS preflight. The server checks each SigV4 signature
-// with its own implementation on node:crypto and answers. A screenshot of the
-// result page goes to test-output/browser/result.png.
+// Real-browser test: Debian's Chromium, Firefox ESR and WebKitGTK (drivers in
+// ./drivers.ts, no browser download) load a page with the esbuild bundle of the
+// client. The page calls an API server of this test's own on another 127.0.0.1
+// port, so every call is cross-origin with a CORS preflight. The server checks
+// each SigV4 signature with its own implementation on node:crypto and answers.
+// A screenshot of each browser's result page goes to test-output/browser/<browser>.png.
+// BROWSERS=chromium,firefox picks some of them.
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROWSERS, runPage, type BrowserName } from "./drivers.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 const OUT = path.join(ROOT, "test-output", "browser");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ACCESS_KEY = "AKIDBROWSERTEST";
 const SECRET = "browser-test-secret";
 
@@ -158,7 +159,13 @@ describe("the API server's SigV4 check", () => {
   });
 });
 
-describe("the esbuild bundle in Chromium", () => {
+const browsers = (process.env.BROWSERS ?? Object.keys(BROWSERS).join(","))
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean) as BrowserName[];
+for (const name of browsers) if (!BROWSERS[name]) throw new Error(`unknown browser ${JSON.stringify(name)} in BROWSERS; known: ${Object.keys(BROWSERS).join(", ")}`);
+
+describe("the esbuild bundle in a browser", () => {
   const seen: Seen = { preflights: 0, signed: [], rejected: [] };
   let pageServer: http.Server;
   let api: http.Server;
@@ -168,7 +175,6 @@ describe("the esbuild bundle in Chromium", () => {
 
   beforeAll(async () => {
     if (!existsSync(path.join(ROOT, "dist/browser/index.js"))) throw new Error("dist/ is missing: run `npm run build` before `npm run test:browser`");
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     mkdirSync(OUT, { recursive: true });
     const esbuild = await import("esbuild");
     const built = await esbuild.build({
@@ -185,7 +191,9 @@ describe("the esbuild bundle in Chromium", () => {
 <style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse}td{border:1px solid #ccc;padding:6px 10px;vertical-align:top;white-space:pre;font-family:monospace;font-size:12px}
 tr.pass td:first-child{background:#d6f5d6;font-weight:bold}tr.fail td:first-child{background:#f8d0d0;font-weight:bold}</style></head>
 <body><h1>codepipeline-client in a browser</h1><p>esbuild bundle of the client, calling a cross-origin API on 127.0.0.1 that checks each SigV4 signature.</p>
-<table id="results"></table><script type="module" src="/bundle.js"></script></body></html>`;
+<table id="results"></table>
+<script>window.__errors=[];addEventListener("error",(e)=>__errors.push(String(e.message)));addEventListener("unhandledrejection",(e)=>__errors.push(String(e.reason)));</script>
+<script type="module" src="/bundle.js"></script></body></html>`;
     pageServer = http.createServer((req, res) => {
       if (req.url === "/bundle.js") res.writeHead(200, { "content-type": "text/javascript" }).end(bundle);
       else if (req.url?.startsWith("/?") || req.url === "/") res.writeHead(200, { "content-type": "text/html" }).end(html);
@@ -200,47 +208,34 @@ tr.pass td:first-child{background:#d6f5d6;font-weight:bold}tr.fail td:first-chil
     await Promise.all([pageServer && close(pageServer), api && close(api)]);
   });
 
-  it("signs, parses, types errors, aborts and times out", async () => {
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  it.each(browsers)("%s: signs, parses, types errors, aborts and times out", async (name) => {
+    Object.assign(seen, { preflights: 0, signed: [], rejected: [] });
+    const run = await runPage(name, `${pageOrigin}/?api=${encodeURIComponent(apiOrigin)}`, path.join(OUT, `${name}.png`));
+    console.log(`${name}: ${run.version}`);
+    expect(run.errors).toEqual([]);
+    expect(run.title).toBe("done");
+    expect(run.results).toEqual({
+      "ListPipelines output, with Dates": {
+        names: ["web-app", "api"],
+        createdIsDate: true,
+        created: "2023-11-14T22:13:20.250Z",
+        updated: "2023-11-15T22:13:20.000Z",
+        nextToken: "page-2",
+        status: 200,
+        requestId: "list-req-1",
+      },
+      "typed service error": {
+        name: "PipelineNotFoundException",
+        isTyped: true,
+        isServiceException: true,
+        fault: "client",
+        message: "Pipeline missing does not exist",
+        status: 400,
+        requestId: "err-req-1",
+      },
+      abort: { name: "AbortError", isAbortError: true },
+      timeout: { name: "TimeoutError", isTimeoutError: true },
     });
-    const errors: string[] = [];
-    try {
-      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-      page.on("pageerror", (e) => errors.push(String(e)));
-      await page.goto(`${pageOrigin}/?api=${encodeURIComponent(apiOrigin)}`);
-      await page.waitForFunction(() => document.title === "done", undefined, { timeout: 30_000 }).catch(() => {});
-      await page.screenshot({ path: path.join(OUT, "result.png"), fullPage: true });
-      expect(errors).toEqual([]);
-      const results = await page.evaluate(() => (window as any).__results);
-      expect(results).toEqual({
-        "ListPipelines output, with Dates": {
-          names: ["web-app", "api"],
-          createdIsDate: true,
-          created: "2023-11-14T22:13:20.250Z",
-          updated: "2023-11-15T22:13:20.000Z",
-          nextToken: "page-2",
-          status: 200,
-          requestId: "list-req-1",
-        },
-        "typed service error": {
-          name: "PipelineNotFoundException",
-          isTyped: true,
-          isServiceException: true,
-          fault: "client",
-          message: "Pipeline missing does not exist",
-          status: 400,
-          requestId: "err-req-1",
-        },
-        abort: { name: "AbortError", isAbortError: true },
-        timeout: { name: "TimeoutError", isTimeoutError: true },
-      });
-    } finally {
-      await browser.close();
-    }
     // Every call reached the server signed correctly, cross-origin (with preflights).
     expect(seen.rejected).toEqual([]);
     expect(seen.signed).toEqual([
