@@ -4,11 +4,12 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { AcknowledgeJobInput, AcknowledgeJobOutput } from "../models/models.js";
 import { InvalidNonceException, JobNotFoundException, ValidationException } from "../models/errors.js";
+import { AcknowledgeJobInput$ } from "../src/generated/wire.js";
 
 export interface AcknowledgeJobCommandInput extends AcknowledgeJobInput {}
 export interface AcknowledgeJobCommandOutput extends AcknowledgeJobOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "AcknowledgeJob", e: [InvalidNonceException, JobNotFoundException, ValidationException] };
+const op: OperationSpec = { n: "AcknowledgeJob", e: [InvalidNonceException, JobNotFoundException, ValidationException], i: AcknowledgeJobInput$ };
 
 /**
  * Confirms that a job worker has taken a job of a custom action. Call it after `PollForJobs` returned

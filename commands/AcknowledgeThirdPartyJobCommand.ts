@@ -9,6 +9,7 @@ import {
   JobNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { AcknowledgeThirdPartyJobInput$ } from "../src/generated/wire.js";
 
 export interface AcknowledgeThirdPartyJobCommandInput extends AcknowledgeThirdPartyJobInput {}
 export interface AcknowledgeThirdPartyJobCommandOutput extends AcknowledgeThirdPartyJobOutput, MetadataBearer {}
@@ -16,6 +17,7 @@ export interface AcknowledgeThirdPartyJobCommandOutput extends AcknowledgeThirdP
 const op: OperationSpec = {
   n: "AcknowledgeThirdPartyJob",
   e: [InvalidClientTokenException, InvalidNonceException, JobNotFoundException, ValidationException],
+  i: AcknowledgeThirdPartyJobInput$,
 };
 
 /**

@@ -10,6 +10,7 @@ import {
   TooManyTagsException,
   ValidationException,
 } from "../models/errors.js";
+import { CreateCustomActionTypeInput$ } from "../src/generated/wire.js";
 
 export interface CreateCustomActionTypeCommandInput extends CreateCustomActionTypeInput {}
 export interface CreateCustomActionTypeCommandOutput extends CreateCustomActionTypeOutput, MetadataBearer {}
@@ -23,6 +24,7 @@ const op: OperationSpec = {
     TooManyTagsException,
     ValidationException,
   ],
+  i: CreateCustomActionTypeInput$,
 };
 
 /**

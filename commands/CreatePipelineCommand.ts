@@ -15,6 +15,7 @@ import {
   TooManyTagsException,
   ValidationException,
 } from "../models/errors.js";
+import { CreatePipelineInput$ } from "../src/generated/wire.js";
 
 export interface CreatePipelineCommandInput extends CreatePipelineInput {}
 export interface CreatePipelineCommandOutput extends CreatePipelineOutput, MetadataBearer {}
@@ -33,6 +34,7 @@ const op: OperationSpec = {
     TooManyTagsException,
     ValidationException,
   ],
+  i: CreatePipelineInput$,
 };
 
 /**

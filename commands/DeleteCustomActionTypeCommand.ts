@@ -4,11 +4,17 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { DeleteCustomActionTypeInput } from "../models/models.js";
 import { ConcurrentModificationException, ValidationException } from "../models/errors.js";
+import { DeleteCustomActionTypeInput$ } from "../src/generated/wire.js";
 
 export interface DeleteCustomActionTypeCommandInput extends DeleteCustomActionTypeInput {}
 export interface DeleteCustomActionTypeCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "DeleteCustomActionType", e: [ConcurrentModificationException, ValidationException], u: 1 };
+const op: OperationSpec = {
+  n: "DeleteCustomActionType",
+  e: [ConcurrentModificationException, ValidationException],
+  i: DeleteCustomActionTypeInput$,
+  u: 1,
+};
 
 /**
  * Marks a custom action type as deleted, named by its category, provider and version. Pipelines can no

@@ -4,11 +4,12 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { DeletePipelineInput } from "../models/models.js";
 import { ConcurrentModificationException, ValidationException } from "../models/errors.js";
+import { InputArtifact$ } from "../src/generated/wire.js";
 
 export interface DeletePipelineCommandInput extends DeletePipelineInput {}
 export interface DeletePipelineCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "DeletePipeline", e: [ConcurrentModificationException, ValidationException], u: 1 };
+const op: OperationSpec = { n: "DeletePipeline", e: [ConcurrentModificationException, ValidationException], i: InputArtifact$, u: 1 };
 
 /**
  * Deletes a pipeline and its execution history, named by the pipeline's name. Artifacts in the

@@ -4,11 +4,12 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { DeleteWebhookInput, DeleteWebhookOutput } from "../models/models.js";
 import { ConcurrentModificationException, ValidationException } from "../models/errors.js";
+import { InputArtifact$ } from "../src/generated/wire.js";
 
 export interface DeleteWebhookCommandInput extends DeleteWebhookInput {}
 export interface DeleteWebhookCommandOutput extends DeleteWebhookOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "DeleteWebhook", e: [ConcurrentModificationException, ValidationException] };
+const op: OperationSpec = { n: "DeleteWebhook", e: [ConcurrentModificationException, ValidationException], i: InputArtifact$ };
 
 /**
  * Deletes a webhook by name, so events from the repository no longer start the pipeline it targets.

@@ -4,11 +4,16 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { DeregisterWebhookWithThirdPartyInput, DeregisterWebhookWithThirdPartyOutput } from "../models/models.js";
 import { ValidationException, WebhookNotFoundException } from "../models/errors.js";
+import { DeregisterWebhookWithThirdPartyInput$ } from "../src/generated/wire.js";
 
 export interface DeregisterWebhookWithThirdPartyCommandInput extends DeregisterWebhookWithThirdPartyInput {}
 export interface DeregisterWebhookWithThirdPartyCommandOutput extends DeregisterWebhookWithThirdPartyOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "DeregisterWebhookWithThirdParty", e: [ValidationException, WebhookNotFoundException] };
+const op: OperationSpec = {
+  n: "DeregisterWebhookWithThirdParty",
+  e: [ValidationException, WebhookNotFoundException],
+  i: DeregisterWebhookWithThirdPartyInput$,
+};
 
 /**
  * Removes the webhook's registration from the repository host (GitHub), so it stops sending events to

@@ -4,11 +4,17 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { DisableStageTransitionInput } from "../models/models.js";
 import { PipelineNotFoundException, StageNotFoundException, ValidationException } from "../models/errors.js";
+import { DisableStageTransitionInput$ } from "../src/generated/wire.js";
 
 export interface DisableStageTransitionCommandInput extends DisableStageTransitionInput {}
 export interface DisableStageTransitionCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "DisableStageTransition", e: [PipelineNotFoundException, StageNotFoundException, ValidationException], u: 1 };
+const op: OperationSpec = {
+  n: "DisableStageTransition",
+  e: [PipelineNotFoundException, StageNotFoundException, ValidationException],
+  i: DisableStageTransitionInput$,
+  u: 1,
+};
 
 /**
  * Stops executions from entering (`Inbound`) or leaving (`Outbound`) a stage, with a reason shown in

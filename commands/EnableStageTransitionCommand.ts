@@ -4,11 +4,17 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { EnableStageTransitionInput } from "../models/models.js";
 import { PipelineNotFoundException, StageNotFoundException, ValidationException } from "../models/errors.js";
+import { EnableStageTransitionInput$ } from "../src/generated/wire.js";
 
 export interface EnableStageTransitionCommandInput extends EnableStageTransitionInput {}
 export interface EnableStageTransitionCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "EnableStageTransition", e: [PipelineNotFoundException, StageNotFoundException, ValidationException], u: 1 };
+const op: OperationSpec = {
+  n: "EnableStageTransition",
+  e: [PipelineNotFoundException, StageNotFoundException, ValidationException],
+  i: EnableStageTransitionInput$,
+  u: 1,
+};
 
 /**
  * Re-opens a stage transition closed by `DisableStageTransition`, for executions entering (`Inbound`)

@@ -4,11 +4,12 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { GetActionTypeInput, GetActionTypeOutput } from "../models/models.js";
 import { ActionTypeNotFoundException, ValidationException } from "../models/errors.js";
+import { ActionTypeId$ } from "../src/generated/wire.js";
 
 export interface GetActionTypeCommandInput extends GetActionTypeInput {}
 export interface GetActionTypeCommandOutput extends GetActionTypeOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "GetActionType", e: [ActionTypeNotFoundException, ValidationException] };
+const op: OperationSpec = { n: "GetActionType", e: [ActionTypeNotFoundException, ValidationException], i: ActionTypeId$ };
 
 /**
  * Reads the full declaration of an action type: its executor (Lambda function or job worker),

@@ -4,6 +4,7 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { GetJobDetailsInput, GetJobDetailsOutput } from "../models/models.js";
 import { JobNotFoundException, ValidationException } from "../models/errors.js";
+import { GetJobDetailsInput$ } from "../src/generated/wire.js";
 
 export interface GetJobDetailsCommandInput extends GetJobDetailsInput {}
 export interface GetJobDetailsCommandOutput extends GetJobDetailsOutput, MetadataBearer {}
@@ -11,6 +12,7 @@ export interface GetJobDetailsCommandOutput extends GetJobDetailsOutput, Metadat
 const op: OperationSpec = {
   n: "GetJobDetails",
   e: [JobNotFoundException, ValidationException],
+  i: GetJobDetailsInput$,
   o: { jobDetails: { data: { artifactCredentials: 2 } } },
 };
 

@@ -4,6 +4,7 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { GetPipelineInput, GetPipelineOutput } from "../models/models.js";
 import { PipelineNotFoundException, PipelineVersionNotFoundException, ValidationException } from "../models/errors.js";
+import { GetPipelineInput$ } from "../src/generated/wire.js";
 
 export interface GetPipelineCommandInput extends GetPipelineInput {}
 export interface GetPipelineCommandOutput extends GetPipelineOutput, MetadataBearer {}
@@ -11,6 +12,7 @@ export interface GetPipelineCommandOutput extends GetPipelineOutput, MetadataBea
 const op: OperationSpec = {
   n: "GetPipeline",
   e: [PipelineNotFoundException, PipelineVersionNotFoundException, ValidationException],
+  i: GetPipelineInput$,
   o: { metadata: { created: 1, updated: 1, pollingDisabledAt: 1 } },
 };
 

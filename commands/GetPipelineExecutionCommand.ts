@@ -8,6 +8,7 @@ import {
   PipelineNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { GetPipelineExecutionInput$ } from "../src/generated/wire.js";
 
 export interface GetPipelineExecutionCommandInput extends GetPipelineExecutionInput {}
 export interface GetPipelineExecutionCommandOutput extends GetPipelineExecutionOutput, MetadataBearer {}
@@ -15,6 +16,7 @@ export interface GetPipelineExecutionCommandOutput extends GetPipelineExecutionO
 const op: OperationSpec = {
   n: "GetPipelineExecution",
   e: [PipelineExecutionNotFoundException, PipelineNotFoundException, ValidationException],
+  i: GetPipelineExecutionInput$,
   o: { pipelineExecution: { artifactRevisions: [{ created: 1 }] } },
 };
 

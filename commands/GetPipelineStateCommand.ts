@@ -4,6 +4,7 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { GetPipelineStateInput, GetPipelineStateOutput } from "../models/models.js";
 import { PipelineNotFoundException, ValidationException } from "../models/errors.js";
+import { InputArtifact$ } from "../src/generated/wire.js";
 
 export interface GetPipelineStateCommandInput extends GetPipelineStateInput {}
 export interface GetPipelineStateCommandOutput extends GetPipelineStateOutput, MetadataBearer {}
@@ -11,6 +12,7 @@ export interface GetPipelineStateCommandOutput extends GetPipelineStateOutput, M
 const op: OperationSpec = {
   n: "GetPipelineState",
   e: [PipelineNotFoundException, ValidationException],
+  i: InputArtifact$,
   o: {
     stageStates: [
       {

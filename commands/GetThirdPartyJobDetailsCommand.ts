@@ -9,6 +9,7 @@ import {
   JobNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { GetThirdPartyJobDetailsInput$ } from "../src/generated/wire.js";
 
 export interface GetThirdPartyJobDetailsCommandInput extends GetThirdPartyJobDetailsInput {}
 export interface GetThirdPartyJobDetailsCommandOutput extends GetThirdPartyJobDetailsOutput, MetadataBearer {}
@@ -16,6 +17,7 @@ export interface GetThirdPartyJobDetailsCommandOutput extends GetThirdPartyJobDe
 const op: OperationSpec = {
   n: "GetThirdPartyJobDetails",
   e: [InvalidClientTokenException, InvalidJobException, JobNotFoundException, ValidationException],
+  i: GetThirdPartyJobDetailsInput$,
   o: { jobDetails: { data: { artifactCredentials: 2 } } },
 };
 

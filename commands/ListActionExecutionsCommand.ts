@@ -9,6 +9,7 @@ import {
   PipelineNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { ListActionExecutionsInput$ } from "../src/generated/wire.js";
 
 export interface ListActionExecutionsCommandInput extends ListActionExecutionsInput {}
 export interface ListActionExecutionsCommandOutput extends ListActionExecutionsOutput, MetadataBearer {}
@@ -16,6 +17,7 @@ export interface ListActionExecutionsCommandOutput extends ListActionExecutionsO
 const op: OperationSpec = {
   n: "ListActionExecutions",
   e: [InvalidNextTokenException, PipelineExecutionNotFoundException, PipelineNotFoundException, ValidationException],
+  i: ListActionExecutionsInput$,
   o: { actionExecutionDetails: [{ startTime: 1, lastUpdateTime: 1 }] },
 };
 

@@ -4,11 +4,12 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { ListActionTypesInput, ListActionTypesOutput } from "../models/models.js";
 import { InvalidNextTokenException, ValidationException } from "../models/errors.js";
+import { ListActionTypesInput$ } from "../src/generated/wire.js";
 
 export interface ListActionTypesCommandInput extends ListActionTypesInput {}
 export interface ListActionTypesCommandOutput extends ListActionTypesOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "ListActionTypes", e: [InvalidNextTokenException, ValidationException] };
+const op: OperationSpec = { n: "ListActionTypes", e: [InvalidNextTokenException, ValidationException], i: ListActionTypesInput$ };
 
 /**
  * Lists the action types available in this account and Region: the AWS-owned ones, the third-party

@@ -9,6 +9,7 @@ import {
   PipelineNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { ListDeployActionExecutionTargetsInput$ } from "../src/generated/wire.js";
 
 export interface ListDeployActionExecutionTargetsCommandInput extends ListDeployActionExecutionTargetsInput {}
 export interface ListDeployActionExecutionTargetsCommandOutput extends ListDeployActionExecutionTargetsOutput, MetadataBearer {}
@@ -16,6 +17,7 @@ export interface ListDeployActionExecutionTargetsCommandOutput extends ListDeplo
 const op: OperationSpec = {
   n: "ListDeployActionExecutionTargets",
   e: [ActionExecutionNotFoundException, InvalidNextTokenException, PipelineNotFoundException, ValidationException],
+  i: ListDeployActionExecutionTargetsInput$,
   o: { targets: [{ startTime: 1, endTime: 1, events: [{ startTime: 1, endTime: 1 }] }] },
 };
 

@@ -4,6 +4,7 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { ListPipelineExecutionsInput, ListPipelineExecutionsOutput } from "../models/models.js";
 import { InvalidNextTokenException, PipelineNotFoundException, ValidationException } from "../models/errors.js";
+import { ListPipelineExecutionsInput$ } from "../src/generated/wire.js";
 
 export interface ListPipelineExecutionsCommandInput extends ListPipelineExecutionsInput {}
 export interface ListPipelineExecutionsCommandOutput extends ListPipelineExecutionsOutput, MetadataBearer {}
@@ -11,6 +12,7 @@ export interface ListPipelineExecutionsCommandOutput extends ListPipelineExecuti
 const op: OperationSpec = {
   n: "ListPipelineExecutions",
   e: [InvalidNextTokenException, PipelineNotFoundException, ValidationException],
+  i: ListPipelineExecutionsInput$,
   o: { pipelineExecutionSummaries: [{ startTime: 1, lastUpdateTime: 1 }] },
 };
 

@@ -4,6 +4,7 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { ListPipelinesInput, ListPipelinesOutput } from "../models/models.js";
 import { InvalidNextTokenException, ValidationException } from "../models/errors.js";
+import { ListPipelinesInput$ } from "../src/generated/wire.js";
 
 export interface ListPipelinesCommandInput extends ListPipelinesInput {}
 export interface ListPipelinesCommandOutput extends ListPipelinesOutput, MetadataBearer {}
@@ -11,6 +12,7 @@ export interface ListPipelinesCommandOutput extends ListPipelinesOutput, Metadat
 const op: OperationSpec = {
   n: "ListPipelines",
   e: [InvalidNextTokenException, ValidationException],
+  i: ListPipelinesInput$,
   o: { pipelines: [{ created: 1, updated: 1 }] },
 };
 

@@ -9,6 +9,7 @@ import {
   PipelineNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { ListActionExecutionsInput$ } from "../src/generated/wire.js";
 
 export interface ListRuleExecutionsCommandInput extends ListRuleExecutionsInput {}
 export interface ListRuleExecutionsCommandOutput extends ListRuleExecutionsOutput, MetadataBearer {}
@@ -16,6 +17,7 @@ export interface ListRuleExecutionsCommandOutput extends ListRuleExecutionsOutpu
 const op: OperationSpec = {
   n: "ListRuleExecutions",
   e: [InvalidNextTokenException, PipelineExecutionNotFoundException, PipelineNotFoundException, ValidationException],
+  i: ListActionExecutionsInput$,
   o: { ruleExecutionDetails: [{ startTime: 1, lastUpdateTime: 1 }] },
 };
 

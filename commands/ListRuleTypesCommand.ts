@@ -4,11 +4,12 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { ListRuleTypesInput, ListRuleTypesOutput } from "../models/models.js";
 import { InvalidNextTokenException, ValidationException } from "../models/errors.js";
+import { ListRuleTypesInput$ } from "../src/generated/wire.js";
 
 export interface ListRuleTypesCommandInput extends ListRuleTypesInput {}
 export interface ListRuleTypesCommandOutput extends ListRuleTypesOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "ListRuleTypes", e: [InvalidNextTokenException, ValidationException] };
+const op: OperationSpec = { n: "ListRuleTypes", e: [InvalidNextTokenException, ValidationException], i: ListRuleTypesInput$ };
 
 /**
  * Lists the rule types that stage conditions can use in this account and Region, with each type's

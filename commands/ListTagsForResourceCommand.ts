@@ -9,6 +9,7 @@ import {
   ResourceNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { ListTagsForResourceInput$ } from "../src/generated/wire.js";
 
 export interface ListTagsForResourceCommandInput extends ListTagsForResourceInput {}
 export interface ListTagsForResourceCommandOutput extends ListTagsForResourceOutput, MetadataBearer {}
@@ -16,6 +17,7 @@ export interface ListTagsForResourceCommandOutput extends ListTagsForResourceOut
 const op: OperationSpec = {
   n: "ListTagsForResource",
   e: [InvalidArnException, InvalidNextTokenException, ResourceNotFoundException, ValidationException],
+  i: ListTagsForResourceInput$,
 };
 
 /**

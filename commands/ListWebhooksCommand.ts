@@ -4,6 +4,7 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { ListWebhooksInput, ListWebhooksOutput } from "../models/models.js";
 import { InvalidNextTokenException, ValidationException } from "../models/errors.js";
+import { ListWebhooksInput$ } from "../src/generated/wire.js";
 
 export interface ListWebhooksCommandInput extends ListWebhooksInput {}
 export interface ListWebhooksCommandOutput extends ListWebhooksOutput, MetadataBearer {}
@@ -11,6 +12,7 @@ export interface ListWebhooksCommandOutput extends ListWebhooksOutput, MetadataB
 const op: OperationSpec = {
   n: "ListWebhooks",
   e: [InvalidNextTokenException, ValidationException],
+  i: ListWebhooksInput$,
   o: { webhooks: [{ definition: { authenticationConfiguration: { SecretToken: 2 } }, lastTriggered: 1 }] },
 };
 

@@ -12,6 +12,7 @@ import {
   StageNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { OverrideStageConditionInput$ } from "../src/generated/wire.js";
 
 export interface OverrideStageConditionCommandInput extends OverrideStageConditionInput {}
 export interface OverrideStageConditionCommandOutput extends MetadataBearer {}
@@ -27,6 +28,7 @@ const op: OperationSpec = {
     StageNotFoundException,
     ValidationException,
   ],
+  i: OverrideStageConditionInput$,
   u: 1,
 };
 

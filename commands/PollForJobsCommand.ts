@@ -4,6 +4,7 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { PollForJobsInput, PollForJobsOutput } from "../models/models.js";
 import { ActionTypeNotFoundException, ValidationException } from "../models/errors.js";
+import { PollForJobsInput$ } from "../src/generated/wire.js";
 
 export interface PollForJobsCommandInput extends PollForJobsInput {}
 export interface PollForJobsCommandOutput extends PollForJobsOutput, MetadataBearer {}
@@ -11,6 +12,7 @@ export interface PollForJobsCommandOutput extends PollForJobsOutput, MetadataBea
 const op: OperationSpec = {
   n: "PollForJobs",
   e: [ActionTypeNotFoundException, ValidationException],
+  i: PollForJobsInput$,
   o: { jobs: [{ data: { artifactCredentials: 2 } }] },
 };
 

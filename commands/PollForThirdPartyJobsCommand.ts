@@ -4,11 +4,12 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { PollForThirdPartyJobsInput, PollForThirdPartyJobsOutput } from "../models/models.js";
 import { ActionTypeNotFoundException, ValidationException } from "../models/errors.js";
+import { PollForThirdPartyJobsInput$ } from "../src/generated/wire.js";
 
 export interface PollForThirdPartyJobsCommandInput extends PollForThirdPartyJobsInput {}
 export interface PollForThirdPartyJobsCommandOutput extends PollForThirdPartyJobsOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "PollForThirdPartyJobs", e: [ActionTypeNotFoundException, ValidationException] };
+const op: OperationSpec = { n: "PollForThirdPartyJobs", e: [ActionTypeNotFoundException, ValidationException], i: PollForThirdPartyJobsInput$ };
 
 /**
  * Asks for jobs of a third-party action type that are waiting for the partner's worker. Only the job

@@ -10,6 +10,7 @@ import {
   StageNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { PutActionRevisionInput$ } from "../src/generated/wire.js";
 
 export interface PutActionRevisionCommandInput extends PutActionRevisionInput {}
 export interface PutActionRevisionCommandOutput extends PutActionRevisionOutput, MetadataBearer {}
@@ -23,7 +24,7 @@ const op: OperationSpec = {
     StageNotFoundException,
     ValidationException,
   ],
-  i: { actionRevision: { created: 1 } },
+  i: PutActionRevisionInput$,
 };
 
 /**

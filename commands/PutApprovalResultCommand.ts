@@ -11,6 +11,7 @@ import {
   StageNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { PutApprovalResultInput$ } from "../src/generated/wire.js";
 
 export interface PutApprovalResultCommandInput extends PutApprovalResultInput {}
 export interface PutApprovalResultCommandOutput extends PutApprovalResultOutput, MetadataBearer {}
@@ -25,6 +26,7 @@ const op: OperationSpec = {
     StageNotFoundException,
     ValidationException,
   ],
+  i: PutApprovalResultInput$,
   o: { approvedAt: 1 },
 };
 

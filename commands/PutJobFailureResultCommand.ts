@@ -4,11 +4,17 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { PutJobFailureResultInput } from "../models/models.js";
 import { InvalidJobStateException, JobNotFoundException, ValidationException } from "../models/errors.js";
+import { PutJobFailureResultInput$ } from "../src/generated/wire.js";
 
 export interface PutJobFailureResultCommandInput extends PutJobFailureResultInput {}
 export interface PutJobFailureResultCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "PutJobFailureResult", e: [InvalidJobStateException, JobNotFoundException, ValidationException], u: 1 };
+const op: OperationSpec = {
+  n: "PutJobFailureResult",
+  e: [InvalidJobStateException, JobNotFoundException, ValidationException],
+  i: PutJobFailureResultInput$,
+  u: 1,
+};
 
 /**
  * Reports that a job worker could not do a custom action's job, with a failure type and a message that

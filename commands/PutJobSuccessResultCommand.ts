@@ -9,6 +9,7 @@ import {
   OutputVariablesSizeExceededException,
   ValidationException,
 } from "../models/errors.js";
+import { PutJobSuccessResultInput$ } from "../src/generated/wire.js";
 
 export interface PutJobSuccessResultCommandInput extends PutJobSuccessResultInput {}
 export interface PutJobSuccessResultCommandOutput extends MetadataBearer {}
@@ -16,7 +17,7 @@ export interface PutJobSuccessResultCommandOutput extends MetadataBearer {}
 const op: OperationSpec = {
   n: "PutJobSuccessResult",
   e: [InvalidJobStateException, JobNotFoundException, OutputVariablesSizeExceededException, ValidationException],
-  i: { currentRevision: { created: 1 } },
+  i: PutJobSuccessResultInput$,
   u: 1,
 };
 

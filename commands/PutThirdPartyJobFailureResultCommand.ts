@@ -9,6 +9,7 @@ import {
   JobNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { PutThirdPartyJobFailureResultInput$ } from "../src/generated/wire.js";
 
 export interface PutThirdPartyJobFailureResultCommandInput extends PutThirdPartyJobFailureResultInput {}
 export interface PutThirdPartyJobFailureResultCommandOutput extends MetadataBearer {}
@@ -16,6 +17,7 @@ export interface PutThirdPartyJobFailureResultCommandOutput extends MetadataBear
 const op: OperationSpec = {
   n: "PutThirdPartyJobFailureResult",
   e: [InvalidClientTokenException, InvalidJobStateException, JobNotFoundException, ValidationException],
+  i: PutThirdPartyJobFailureResultInput$,
   u: 1,
 };
 

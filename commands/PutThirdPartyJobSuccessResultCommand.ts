@@ -9,6 +9,7 @@ import {
   JobNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { PutThirdPartyJobSuccessResultInput$ } from "../src/generated/wire.js";
 
 export interface PutThirdPartyJobSuccessResultCommandInput extends PutThirdPartyJobSuccessResultInput {}
 export interface PutThirdPartyJobSuccessResultCommandOutput extends MetadataBearer {}
@@ -16,7 +17,7 @@ export interface PutThirdPartyJobSuccessResultCommandOutput extends MetadataBear
 const op: OperationSpec = {
   n: "PutThirdPartyJobSuccessResult",
   e: [InvalidClientTokenException, InvalidJobStateException, JobNotFoundException, ValidationException],
-  i: { currentRevision: { created: 1 } },
+  i: PutThirdPartyJobSuccessResultInput$,
   u: 1,
 };
 

@@ -13,6 +13,7 @@ import {
   TooManyTagsException,
   ValidationException,
 } from "../models/errors.js";
+import { PutWebhookInput$ } from "../src/generated/wire.js";
 
 export interface PutWebhookCommandInput extends PutWebhookInput {}
 export interface PutWebhookCommandOutput extends PutWebhookOutput, MetadataBearer {}
@@ -29,7 +30,7 @@ const op: OperationSpec = {
     TooManyTagsException,
     ValidationException,
   ],
-  i: { webhook: { authenticationConfiguration: { SecretToken: 2 } } },
+  i: PutWebhookInput$,
   o: { webhook: { definition: { authenticationConfiguration: { SecretToken: 2 } }, lastTriggered: 1 } },
 };
 

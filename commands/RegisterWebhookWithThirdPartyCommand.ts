@@ -4,11 +4,16 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { RegisterWebhookWithThirdPartyInput, RegisterWebhookWithThirdPartyOutput } from "../models/models.js";
 import { ValidationException, WebhookNotFoundException } from "../models/errors.js";
+import { DeregisterWebhookWithThirdPartyInput$ } from "../src/generated/wire.js";
 
 export interface RegisterWebhookWithThirdPartyCommandInput extends RegisterWebhookWithThirdPartyInput {}
 export interface RegisterWebhookWithThirdPartyCommandOutput extends RegisterWebhookWithThirdPartyOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "RegisterWebhookWithThirdParty", e: [ValidationException, WebhookNotFoundException] };
+const op: OperationSpec = {
+  n: "RegisterWebhookWithThirdParty",
+  e: [ValidationException, WebhookNotFoundException],
+  i: DeregisterWebhookWithThirdPartyInput$,
+};
 
 /**
  * Registers a webhook created with `PutWebhook` with the repository host (GitHub), so that it calls

@@ -12,6 +12,7 @@ import {
   StageNotRetryableException,
   ValidationException,
 } from "../models/errors.js";
+import { RetryStageExecutionInput$ } from "../src/generated/wire.js";
 
 export interface RetryStageExecutionCommandInput extends RetryStageExecutionInput {}
 export interface RetryStageExecutionCommandOutput extends RetryStageExecutionOutput, MetadataBearer {}
@@ -27,6 +28,7 @@ const op: OperationSpec = {
     StageNotRetryableException,
     ValidationException,
   ],
+  i: RetryStageExecutionInput$,
 };
 
 /**

@@ -12,6 +12,7 @@ import {
   UnableToRollbackStageException,
   ValidationException,
 } from "../models/errors.js";
+import { RollbackStageInput$ } from "../src/generated/wire.js";
 
 export interface RollbackStageCommandInput extends RollbackStageInput {}
 export interface RollbackStageCommandOutput extends RollbackStageOutput, MetadataBearer {}
@@ -27,6 +28,7 @@ const op: OperationSpec = {
     UnableToRollbackStageException,
     ValidationException,
   ],
+  i: RollbackStageInput$,
 };
 
 /**

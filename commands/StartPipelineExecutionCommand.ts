@@ -9,6 +9,7 @@ import {
   PipelineNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { StartPipelineExecutionInput$ } from "../src/generated/wire.js";
 
 export interface StartPipelineExecutionCommandInput extends StartPipelineExecutionInput {}
 export interface StartPipelineExecutionCommandOutput extends StartPipelineExecutionOutput, MetadataBearer {}
@@ -21,6 +22,7 @@ const op: OperationSpec = {
     PipelineNotFoundException,
     ValidationException,
   ],
+  i: StartPipelineExecutionInput$,
   t: "clientRequestToken",
 };
 

@@ -10,6 +10,7 @@ import {
   PipelineNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { StopPipelineExecutionInput$ } from "../src/generated/wire.js";
 
 export interface StopPipelineExecutionCommandInput extends StopPipelineExecutionInput {}
 export interface StopPipelineExecutionCommandOutput extends StopPipelineExecutionOutput, MetadataBearer {}
@@ -23,6 +24,7 @@ const op: OperationSpec = {
     PipelineNotFoundException,
     ValidationException,
   ],
+  i: StopPipelineExecutionInput$,
 };
 
 /**

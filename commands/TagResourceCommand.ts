@@ -11,6 +11,7 @@ import {
   TooManyTagsException,
   ValidationException,
 } from "../models/errors.js";
+import { TagResourceInput$ } from "../src/generated/wire.js";
 
 export interface TagResourceCommandInput extends TagResourceInput {}
 export interface TagResourceCommandOutput extends TagResourceOutput, MetadataBearer {}
@@ -25,6 +26,7 @@ const op: OperationSpec = {
     TooManyTagsException,
     ValidationException,
   ],
+  i: TagResourceInput$,
 };
 
 /**

@@ -10,6 +10,7 @@ import {
   ResourceNotFoundException,
   ValidationException,
 } from "../models/errors.js";
+import { UntagResourceInput$ } from "../src/generated/wire.js";
 
 export interface UntagResourceCommandInput extends UntagResourceInput {}
 export interface UntagResourceCommandOutput extends UntagResourceOutput, MetadataBearer {}
@@ -23,6 +24,7 @@ const op: OperationSpec = {
     ResourceNotFoundException,
     ValidationException,
   ],
+  i: UntagResourceInput$,
 };
 
 /**

@@ -4,11 +4,17 @@ import { Command } from "../src/command.js";
 import type { OperationSpec } from "../src/operation.js";
 import type { UpdateActionTypeInput } from "../models/models.js";
 import { ActionTypeNotFoundException, RequestFailedException, ValidationException } from "../models/errors.js";
+import { UpdateActionTypeInput$ } from "../src/generated/wire.js";
 
 export interface UpdateActionTypeCommandInput extends UpdateActionTypeInput {}
 export interface UpdateActionTypeCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "UpdateActionType", e: [ActionTypeNotFoundException, RequestFailedException, ValidationException], u: 1 };
+const op: OperationSpec = {
+  n: "UpdateActionType",
+  e: [ActionTypeNotFoundException, RequestFailedException, ValidationException],
+  i: UpdateActionTypeInput$,
+  u: 1,
+};
 
 /**
  * Replaces the declaration of an action type you own (its executor, permissions, properties, artifact

@@ -11,6 +11,7 @@ import {
   LimitExceededException,
   ValidationException,
 } from "../models/errors.js";
+import { UpdatePipelineInput$ } from "../src/generated/wire.js";
 
 export interface UpdatePipelineCommandInput extends UpdatePipelineInput {}
 export interface UpdatePipelineCommandOutput extends UpdatePipelineOutput, MetadataBearer {}
@@ -25,6 +26,7 @@ const op: OperationSpec = {
     LimitExceededException,
     ValidationException,
   ],
+  i: UpdatePipelineInput$,
 };
 
 /**

@@ -14,7 +14,7 @@ import { OURS, ROOT, measure } from "./bench/bundles.mjs";
  */
 export const BUDGETS = {
   one: { budget: 20_450, measured: 19_861, target: 12_000, label: "client + ListPipelinesCommand" },
-  all: { budget: 22_330, measured: 21_680, target: 22_000, label: "client + all commands" },
+  all: { budget: 23_880, measured: 23_183, target: 22_000, label: "client + all commands" },
 };
 
 if (!existsSync(path.join(ROOT, "dist/browser/index.js"))) {

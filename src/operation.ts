@@ -9,19 +9,23 @@ export type ErrorClass = new (opts: ServiceExceptionOptions) => CodePipelineServ
 
 /**
  * Paths through a shape to the values that need care:
+ * `0` marks a value that needs none (input tables list every member, with `0` for plain values),
  * `1` marks a timestamp (epoch seconds on the wire, `Date` in code),
  * `2` marks a sensitive value (redacted in logs),
  * an array `[h]` describes every element of a list,
  * an object describes structure members by name, or map values under the key `"*"`.
  */
-export type ShapeHints = 1 | 2 | readonly [ShapeHints] | { readonly [member: string]: ShapeHints };
+export type ShapeHints = 0 | 1 | 2 | readonly [ShapeHints] | { readonly [member: string]: ShapeHints };
 
 export interface OperationSpec {
   /** Operation name as in the model, e.g. `ListPipelines`. */
   readonly n: string;
   /** Modeled errors this operation declares. */
   readonly e: readonly ErrorClass[];
-  /** Hints for the input shape, when it holds timestamps or sensitive values. */
+  /**
+   * The input's wire table (src/generated/wire.ts): every member the request body may hold, in the
+   * order it is written, down to the leaves. Absent when the operation takes no input.
+   */
   readonly i?: ShapeHints;
   /** Hints for the output shape, when it holds timestamps or sensitive values. */
   readonly o?: ShapeHints;

@@ -9,21 +9,39 @@ import { DeserializationError } from "./errors.js";
 export const TARGET_PREFIX = "CodePipeline_20150709.";
 export const CONTENT_TYPE = "application/x-amz-json-1.1";
 
-function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  const raw = this[key];
-  if (raw instanceof Date) return raw.getTime() / 1000;
-  if (value === null) return undefined;
-  if (Array.isArray(value) && value.includes(null)) return value.filter((v) => v != null);
-  return value;
-}
-
 const uuid = (): string => crypto.randomUUID();
 
-/** The JSON body of a request: compact, without null or undefined members, timestamps in epoch seconds. */
+/**
+ * The JSON body of a request, byte for byte as v3 writes it: only the members the operation's wire table
+ * lists, in its order (required first, then optional, each in model order), at every depth; no null or
+ * undefined members or list elements; timestamps in epoch seconds.
+ */
 export function serializeBody(input: object | undefined, op: OperationSpec): string {
   const token = op.t;
   if (token && (input as Record<string, unknown> | undefined)?.[token] == null) input = { ...input, [token]: uuid() };
-  return JSON.stringify(input ?? {}, replacer);
+  return JSON.stringify((op.i && input && pick(input, op.i)) || {});
+}
+
+/** `v` as the wire table `t` describes it; undefined for null and undefined. */
+function pick(v: any, t: ShapeHints): any {
+  if (v == null) return undefined;
+  if (typeof t === "number") return t === 1 && v instanceof Date ? v.getTime() / 1000 : typeof v === "number" && !isFinite(v) ? String(v) : v;
+  if (typeof v !== "object") return v;
+  if (!Array.isArray(t)) return pickMembers(v, t as { readonly [member: string]: ShapeHints });
+  if (!Array.isArray(v)) return v;
+  const out = [];
+  for (const x of v) if (x != null) out.push(pick(x, t[0]));
+  return out;
+}
+
+function pickMembers(v: any, t: { readonly [member: string]: ShapeHints }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const each = t["*"];
+  for (const k of Object.keys(each === undefined ? t : v)) {
+    const x = pick(v[k], each ?? t[k]!);
+    if (x !== undefined) out[k] = x;
+  }
+  return out;
 }
 
 const decoder = /* @__PURE__ */ new TextDecoder();
@@ -132,7 +150,7 @@ export const SENSITIVE = "***SensitiveInformation***";
 
 /** A copy of `value` with every sensitive value along `hints` replaced, for logs. */
 export function redact(value: any, hints: ShapeHints | undefined): any {
-  if (value == null || hints === undefined || hints === 1) return value;
+  if (value == null || !hints || hints === 1) return value;
   if (hints === 2) return SENSITIVE;
   if (typeof value !== "object") return value;
   if (Array.isArray(hints)) return Array.isArray(value) ? value.map((v) => redact(v, hints[0])) : value;

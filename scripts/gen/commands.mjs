@@ -1,6 +1,7 @@
 // commands/<Op>Command.ts, commands/index.ts, src/generated/CodePipeline.ts and src/generated/paginators.ts.
 import { shapeDoc } from "./descriptions.mjs";
 import { apiReferenceUrl, code, docComment, importStatement, literal, lowerFirst } from "./lib.mjs";
+import { tableName } from "./wire.mjs";
 
 export default function generate(ctx) {
   const ops = ctx.operations.map((op) => describe(ctx, op));
@@ -31,7 +32,7 @@ function describe(ctx, op) {
     spec: {
       n: op.name,
       e: errors.map(code), // the error classes, referenced by name
-      ...(ctx.isUnit(input) ? {} : optional("i", ctx.hints(input))),
+      ...(ctx.isUnit(input) ? {} : { i: code(tableName(ctx, input)) }),
       ...(ctx.isUnit(output) ? { u: 1 } : optional("o", ctx.hints(output))),
       ...optional("t", ctx.idempotencyMember(op)),
     },
@@ -60,6 +61,7 @@ function commandFile(ctx, o) {
   out += `import type { OperationSpec } from "../src/operation.js";\n`;
   if (modelTypes.length) out += `import type { ${modelTypes.join(", ")} } from "../models/models.js";\n`;
   if (o.errors.length) out += importStatement(o.errors, "../models/errors.js");
+  if (o.input) out += `import { ${o.spec.i.text} } from "../src/generated/wire.js";\n`;
   out += "\n";
   out += `export interface ${inputType}${o.input ? ` extends ${o.input}` : ""} {}\n`;
   out += `export interface ${outputType} extends ${o.output ? `${o.output}, ` : ""}MetadataBearer {}\n`;
