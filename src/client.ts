@@ -1,6 +1,6 @@
 import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
-import { constructStack } from "./middleware-stack.js";
-import { addDefaultMiddleware } from "./middleware/index.js";
+import { constructStack } from "./middleware/stack.js";
+import { addDefaultMiddleware } from "./middleware/defaults.js";
 import type { Callback, CodePipelineClientConfig, ResolvedConfig, SendOptions } from "./config.js";
 import { resolveConfig } from "./settings.js";
 import type { Command } from "./command.js";

@@ -1,8 +1,10 @@
-import type { Handler, MetadataBearer, MiddlewareStack } from "@smithy/types";
+import type { Handler, HttpRequest, MetadataBearer, MiddlewareStack } from "@smithy/types";
 import type { OperationSpec } from "./operation.js";
-import { constructStack } from "./middleware-stack.js";
-import type { ResolvedConfig, SendOptions } from "./config.js";
-import { resolveHandler } from "./handler.js";
+import { constructStack } from "./middleware/stack.js";
+import type { CallContext } from "./middleware/types.js";
+import { NO_LOGGER, type ResolvedConfig, type SendOptions } from "./config.js";
+import type { SignalLike } from "./abort.js";
+import { attemptTimeout, transport, type AttemptOptions } from "./transport.js";
 
 /**
  * Base of every generated `XxxCommand`. A command only carries its input and
@@ -29,12 +31,29 @@ export class Command<Input extends object, Output extends MetadataBearer> {
     return this.#stack !== undefined && this.#stack.identify().length > 0;
   }
 
-  /** Joins the client's stack with this command's and returns the handler that runs a call. */
+  /**
+   * Joins the client's stack with this command's around the transport and returns the
+   * handler that runs a call.
+   */
   resolveMiddleware(
     clientStack: MiddlewareStack<any, any>,
     config: ResolvedConfig,
     options: SendOptions | undefined,
   ): Handler<Input, Output> {
-    return resolveHandler(this, clientStack, config, options) as Handler<Input, Output>;
+    const stack = this.hasOwnMiddleware ? clientStack.concat(this.#stack!) : clientStack;
+    const context: CallContext = {
+      clientName: "CodePipelineClient",
+      commandName: this.op.n + "Command",
+      logger: config.logger,
+      operation: this.op,
+      options,
+    };
+    const attempt: AttemptOptions = {
+      signal: options?.abortSignal as SignalLike | undefined,
+      timeout: attemptTimeout(config, options),
+      clientName: context.clientName,
+      logger: config.logger === NO_LOGGER ? undefined : config.logger,
+    };
+    return stack.resolve((args) => transport(config.requestHandler!, args.request as HttpRequest, attempt), context);
   }
 }

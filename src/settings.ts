@@ -6,7 +6,7 @@ import type { EnvDefaults } from "./runtime/types.js";
 import { PROVIDER_TIMEOUT_MS, memoizeCredentials, withTimeout } from "./credentials.js";
 import { ConfigurationError } from "./errors.js";
 import { normalizeRegion, resolveEndpoint } from "./endpoints.js";
-import { createRetryStrategy } from "./retry/strategy.js";
+import { createRetryStrategy } from "./retry/mode.js";
 import { VERSION } from "./version.js";
 
 /** What a call needs from the client, worked out once at the first call. */
@@ -104,6 +104,15 @@ export const getSettings = (config: ResolvedConfig): Promise<Settings> => slot(c
  * middleware read them without an await.
  */
 export const settingsOf = (config: ResolvedConfig): Settings | Promise<Settings> => slot(config).v ?? slot(config)();
+
+/**
+ * Calls `f` with the client's settings: synchronously once they are loaded (every call after
+ * the first), so middleware that only read them add no promise to the call.
+ */
+export const withSettings = <T>(config: ResolvedConfig, f: (s: Settings) => Promise<T>): Promise<T> => {
+  const s = settingsOf(config);
+  return s instanceof Promise ? s.then(f) : f(s);
+};
 
 const isHandler = (h: unknown): h is HttpHandler => typeof (h as HttpHandler | undefined)?.handle === "function";
 

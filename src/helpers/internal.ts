@@ -3,7 +3,7 @@
  * error classification and text bounds. Nothing here runs at import time.
  */
 import type { SendOptions } from "../config.js";
-import { classifyError } from "../retry/strategy.js";
+import { classifyError } from "../retry/classify.js";
 
 /** Anything that sends this package's commands: a `CodePipelineClient` or the aggregated `CodePipeline`. */
 export interface CommandSender {

@@ -14,7 +14,7 @@ import type {
   PipelineContext,
 } from "../../models/models.js";
 import type { FailureType } from "../../models/enums.js";
-import { classifyError } from "../retry/strategy.js";
+import { classifyError } from "../retry/classify.js";
 import { bound, errorMessage, errorName, redact } from "./internal.js";
 
 /** Limits from the model (`src/generated/shapes.ts`); the tests check they still match. */

@@ -1,5 +1,6 @@
 import type { Provider, RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
-import { DEFAULT_MAX_ATTEMPTS, StandardRetryStrategy, isThrottlingError } from "./strategy.js";
+import { DEFAULT_MAX_ATTEMPTS, StandardRetryStrategy } from "./strategy.js";
+import { isThrottlingError } from "./classify.js";
 
 /** Tuning of the adaptive rate limiter; the defaults are the official client's. */
 export interface RateLimiterOptions {

@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { MiddlewareStack } from "@smithy/types";
 import { constructStack as v3Stack } from "@smithy/core/client";
-import { constructStack } from "../../src/middleware-stack.js";
+import { constructStack } from "../../src/middleware/stack.js";
 
 /** A middleware that records its tag in `args.trail` before calling next. */
 const mark = (tag: string) => (next: any) => (args: any) => next({ ...args, trail: [...(args.trail ?? []), tag] });

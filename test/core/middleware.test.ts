@@ -7,19 +7,17 @@ import type { HttpRequest } from "@smithy/types";
 import { getRecursionDetectionPlugin } from "@aws-sdk/core/client";
 import * as commands from "../../commands/index.js";
 import { getSettings, resolveConfig, settingsOf } from "../../src/settings.js";
-import {
-  type CallContext,
-  contentLengthMiddleware,
-  deserializerMiddleware,
-  endpointMiddleware,
-  hostHeaderMiddleware,
-  loggerMiddleware,
-  recursionDetectionMiddleware,
-  serializerMiddleware,
-  signingMiddleware,
-  userAgentMiddleware,
-} from "../../src/middleware/index.js";
-import { retryMiddleware } from "../../src/middleware/retry.js";
+import type { CallContext } from "../../src/middleware/types.js";
+import { loggerMiddleware } from "../../src/middleware/01-logger.js";
+import { endpointMiddleware } from "../../src/middleware/02-endpoint.js";
+import { serializerMiddleware } from "../../src/middleware/03-serializer.js";
+import { contentLengthMiddleware } from "../../src/middleware/04-content-length.js";
+import { userAgentMiddleware } from "../../src/middleware/05-user-agent.js";
+import { hostHeaderMiddleware } from "../../src/middleware/06-host-header.js";
+import { recursionDetectionMiddleware } from "../../src/middleware/07-recursion-detection.js";
+import { retryMiddleware } from "../../src/middleware/08-retry.js";
+import { signingMiddleware } from "../../src/middleware/09-signing.js";
+import { deserializerMiddleware } from "../../src/middleware/10-deserializer.js";
 import { CodePipelineServiceException } from "../../src/exception.js";
 import { PipelineNotFoundException } from "../../models/errors.js";
 import { VERSION } from "../../src/version.js";
@@ -257,7 +255,7 @@ const request = (headers: Record<string, string> = {}): HttpRequest => ({
 describe("endpointMiddleware (endpointV2Middleware) alone", () => {
   it("puts the resolved endpoint in the context", async () => {
     const context = contextFor(new commands.ListPipelinesCommand({}));
-    const next = vi.fn(async () => ({ output: {}, response: {} }));
+    const next = vi.fn(async () => ({ output: { $metadata: {} }, response: {} }));
     await endpointMiddleware(config({ useFipsEndpoint: true }))(next, context)({ input: {} });
     expect((context as any).endpointV2.url.href).toBe(`https://codepipeline-fips.${REGION}.amazonaws.com/`);
     expect(next).toHaveBeenCalledTimes(1);
@@ -268,7 +266,7 @@ describe("settings on the hot path", () => {
   it("once loaded, endpointV2Middleware and userAgentMiddleware read them without waiting: next runs before they return", async () => {
     const cfg = config();
     const context = contextFor(new commands.ListPipelinesCommand({}));
-    const next = vi.fn(async () => ({ output: {}, response: {} }));
+    const next = vi.fn(async () => ({ output: { $metadata: {} }, response: {} }));
     const endpoint = endpointMiddleware(cfg)(next, context);
     const userAgent = userAgentMiddleware(cfg)(next, context);
     // first call: the settings load, so next runs later
@@ -287,7 +285,7 @@ describe("settings on the hot path", () => {
   it("a failed settings load is not kept: the next call tries again", async () => {
     let region = "";
     const cfg = config({ region: async () => region });
-    const next = vi.fn(async () => ({ output: {}, response: {} }));
+    const next = vi.fn(async () => ({ output: { $metadata: {} }, response: {} }));
     const mw = endpointMiddleware(cfg)(next, contextFor(new commands.ListPipelinesCommand({})));
     await expect(mw({ input: {} })).rejects.toMatchObject({ name: "ConfigurationError" });
     region = REGION;
@@ -300,7 +298,7 @@ describe("serializerMiddleware alone", () => {
   it("builds the request from the input, for the endpoint in the context", async () => {
     const cmd = new commands.GetPipelineCommand({ name: "p", version: 2 });
     const context = contextFor(cmd, { endpointV2: { url: new URL("http://localhost:8080/api") } });
-    const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
+    const next = vi.fn(async (args: any) => ({ output: { $metadata: {} }, response: {} }));
     const args = { input: cmd.input };
     await serializerMiddleware(config())(next, context)(args);
     const sent = next.mock.calls[0]![0];
@@ -320,7 +318,7 @@ describe("serializerMiddleware alone", () => {
 
   it("resolves the endpoint itself when nothing put one in the context", async () => {
     const cmd = new commands.ListPipelinesCommand({});
-    const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
+    const next = vi.fn(async (args: any) => ({ output: { $metadata: {} }, response: {} }));
     await serializerMiddleware(config())(next, contextFor(cmd))({ input: {} });
     expect(next.mock.calls[0]![0].request).toMatchObject({ protocol: "https:", hostname: `codepipeline.${REGION}.amazonaws.com`, path: "/", body: "{}" });
   });
@@ -343,7 +341,7 @@ describe("serializerMiddleware alone", () => {
 
 describe("contentLengthMiddleware alone", () => {
   const through = async (req: HttpRequest) => {
-    const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
+    const next = vi.fn(async (args: any) => ({ output: { $metadata: {} }, response: {} }));
     await contentLengthMiddleware()(next, {} as any)({ input: {}, request: req });
     return next.mock.calls[0]![0].request.headers;
   };
@@ -369,7 +367,7 @@ describe("contentLengthMiddleware alone", () => {
 
 describe("userAgentMiddleware alone", () => {
   it("adds the user agents and a fresh invocation id", async () => {
-    const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
+    const next = vi.fn(async (args: any) => ({ output: { $metadata: {} }, response: {} }));
     const mw = userAgentMiddleware(config({ customUserAgent: "extra/1" }))(next, {} as any);
     await mw({ input: {}, request: request() });
     await mw({ input: {}, request: request() });
@@ -383,7 +381,7 @@ describe("userAgentMiddleware alone", () => {
 
 describe("hostHeaderMiddleware alone", () => {
   it("sets host from hostname and port, unless already set", async () => {
-    const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
+    const next = vi.fn(async (args: any) => ({ output: { $metadata: {} }, response: {} }));
     const mw = hostHeaderMiddleware()(next, {} as any);
     await mw({ input: {}, request: { ...request(), port: 8443 } });
     await mw({ input: {}, request: request() });
@@ -398,7 +396,7 @@ describe("hostHeaderMiddleware alone", () => {
 
 describe("recursionDetectionMiddleware alone", () => {
   const traceOf = async (headers: Record<string, string> = {}) => {
-    const next = vi.fn(async (args: any) => ({ output: {}, response: {} }));
+    const next = vi.fn(async (args: any) => ({ output: { $metadata: {} }, response: {} }));
     await recursionDetectionMiddleware()(next, {} as any)({ input: {}, request: request(headers) });
     return next.mock.calls[0]![0].request.headers["X-Amzn-Trace-Id"];
   };
@@ -418,7 +416,7 @@ describe("recursionDetectionMiddleware alone", () => {
 
 describe("signingMiddleware alone", () => {
   it("signs the request it is given and leaves the original alone", async () => {
-    const next = vi.fn(async (args: any) => ({ output: {}, response: toResponse({}) }));
+    const next = vi.fn(async (args: any) => ({ output: { $metadata: {} }, response: toResponse({}) }));
     const req = { ...request(), headers: { ...request().headers, host: `codepipeline.${REGION}.amazonaws.com` } };
     await signingMiddleware(config())(next, {} as any)({ input: {}, request: req });
     const signed = next.mock.calls[0]![0].request as HttpRequest;
@@ -430,7 +428,7 @@ describe("signingMiddleware alone", () => {
   it("learns the clock offset from the response Date header", async () => {
     const cfg = config();
     const ahead = new Date(Date.now() + 3600_000).toUTCString();
-    const next = async () => ({ output: {}, response: toResponse({ headers: { date: ahead } }) });
+    const next = async () => ({ output: { $metadata: {} }, response: toResponse({ headers: { date: ahead } }) });
     await signingMiddleware(cfg)(next, {} as any)({ input: {}, request: request({ host: "h" }) });
     expect(Math.abs(cfg.systemClockOffset - 3600_000)).toBeLessThan(5_000);
   });
@@ -448,7 +446,7 @@ describe("signingMiddleware alone", () => {
 
   it("does not learn the offset when disableClockSkewCorrection is set", async () => {
     const cfg = config({ disableClockSkewCorrection: true });
-    const next = async () => ({ output: {}, response: toResponse({ headers: { date: new Date(Date.now() + 3600_000).toUTCString() } }) });
+    const next = async () => ({ output: { $metadata: {} }, response: toResponse({ headers: { date: new Date(Date.now() + 3600_000).toUTCString() } }) });
     await signingMiddleware(cfg)(next, {} as any)({ input: {}, request: request({ host: "h" }) });
     expect(cfg.systemClockOffset).toBe(0);
   });

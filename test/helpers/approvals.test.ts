@@ -6,7 +6,7 @@ import {
   listPendingApprovals,
   rejectPendingApproval,
 } from "../../src/index.js";
-import { FakeError, fakeService, uuid } from "./fake-service.js";
+import { FakeError, fakeService, uuid } from "../support/fake-service.js";
 
 const RUN1 = uuid(1);
 const RUN2 = uuid(2);

@@ -11,7 +11,7 @@ import {
 } from "../../src/index.js";
 import { LIMITS, OUTPUT_VARIABLE_KEY } from "../../src/helpers/jobs.js";
 import { shapes } from "../../src/generated/shapes.js";
-import { FakeError, fakeService, uuid } from "./fake-service.js";
+import { FakeError, fakeService, uuid } from "../support/fake-service.js";
 
 const actionTypeId = { category: "Build", owner: "Custom", provider: "MyBuilder", version: "1" } as const;
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLambdaJobHandler, parseUserParameters, type CodePipelineJobEvent, type LambdaJob } from "../../src/index.js";
-import { FakeError, fakeService, uuid } from "./fake-service.js";
-import { settle, useClock } from "./clock.js";
+import { FakeError, fakeService, uuid } from "../support/fake-service.js";
+import { settle, useClock } from "../support/clock.js";
 
 const SECRET = "lambdaSecretAccessKeyValue0123456789";
 const SESSION = "lambdaSessionTokenValue0123456789";

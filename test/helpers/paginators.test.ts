@@ -7,7 +7,7 @@ import {
   paginateListPipelines,
   paginateListWebhooks,
 } from "../../src/index.js";
-import { FakeError, fakeService } from "./fake-service.js";
+import { FakeError, fakeService } from "../support/fake-service.js";
 
 const pages = <T>(items: T[][], tokenKey = "nextToken", itemsKey = "pipelines") => (input: any) => {
   const at = input[tokenKey] === undefined ? 0 : Number(String(input[tokenKey]).slice(1));

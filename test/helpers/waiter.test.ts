@@ -5,8 +5,8 @@ import {
   waitForPipelineExecutionComplete,
   waitUntilPipelineExecutionComplete,
 } from "../../src/index.js";
-import { FakeError, fakeService, hang, uuid } from "./fake-service.js";
-import { advance, settle, useClock } from "./clock.js";
+import { FakeError, fakeService, hang, uuid } from "../support/fake-service.js";
+import { advance, settle, useClock } from "../support/clock.js";
 
 const EXEC = uuid(1);
 const input = { pipelineName: "app", pipelineExecutionId: EXEC };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { watchPipelineExecution, type PipelineExecutionEvent } from "../../src/index.js";
-import { FakeError, fakeService, hang, uuid } from "./fake-service.js";
-import { advance, settle, useClock } from "./clock.js";
+import { FakeError, fakeService, hang, uuid } from "../support/fake-service.js";
+import { advance, settle, useClock } from "../support/clock.js";
 
 const EXEC = uuid(1);
 const OLD = uuid(2);

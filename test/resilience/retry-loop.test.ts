@@ -208,7 +208,7 @@ describe("per-attempt timeout", () => {
     expect(!(await clientWide).ok).toBe(true);
 
     const fromOptions = new CodePipelineClient({ region: "us-east-1", credentials: CREDENTIALS, maxAttempts: 1, requestHandler: { requestTimeout: 700 } });
-    const { attemptTimeout } = await import("../../src/handler.js");
+    const { attemptTimeout } = await import("../../src/transport.js");
     expect(attemptTimeout(fromOptions.config, undefined)).toBe(700);
     expect(attemptTimeout(fromOptions.config, { requestTimeout: 50 })).toBe(50);
   });

@@ -4,15 +4,11 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RetryErrorInfo, RetryToken } from "@smithy/types";
-import {
-  StandardRetryStrategy,
-  backoffDelay,
-  classifyError,
-  createRetryStrategy,
-  INITIAL_RETRY_TOKENS,
-} from "../../src/retry/strategy.js";
+import { StandardRetryStrategy, backoffDelay, INITIAL_RETRY_TOKENS } from "../../src/retry/strategy.js";
+import { classifyError } from "../../src/retry/classify.js";
+import { createRetryStrategy } from "../../src/retry/mode.js";
 import { AdaptiveRetryStrategy, RateLimiter } from "../../src/retry/adaptive.js";
-import { retryAfterHint } from "../../src/middleware/retry.js";
+import { retryAfterHint } from "../../src/middleware/08-retry.js";
 import { CodePipelineServiceException } from "../../src/exception.js";
 import { AbortError, ConfigurationError, NetworkError, TimeoutError } from "../../src/errors.js";
 import { LimitExceededException, ValidationException } from "../../models/errors.js";

@@ -3,7 +3,7 @@
  * `AbortSignal`-like object (v3's `@smithy/abort-controller` signals included) and
  * never replace a handler the caller set on `onabort`.
  */
-import { AbortError } from "../errors.js";
+import { AbortError } from "./errors.js";
 
 /** The signal shape this client accepts: a DOM `AbortSignal` or a v3 one. */
 export interface SignalLike {

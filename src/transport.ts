@@ -1,34 +1,12 @@
-import type { HttpRequest, HttpResponse, Logger, MiddlewareStack } from "@smithy/types";
-import { DEFAULT_REQUEST_TIMEOUT, NO_LOGGER, type HttpHandler, type ResolvedConfig, type SendOptions } from "./config.js";
-import type { Command } from "./command.js";
-import type { CallContext } from "./middleware/index.js";
+/**
+ * The transport: the end of the middleware stack, where one attempt goes over the wire
+ * through the configured HTTP handler.
+ */
+import type { HttpRequest, HttpResponse, Logger } from "@smithy/types";
+import { DEFAULT_REQUEST_TIMEOUT, type HttpHandler, type ResolvedConfig, type SendOptions } from "./config.js";
 import { NetworkError, TimeoutError } from "./errors.js";
-import { abortError, onAbort, type SignalLike } from "./retry/abort.js";
+import { abortError, onAbort, type SignalLike } from "./abort.js";
 import { runtime } from "./runtime.js";
-
-/** Joins client and command middleware around the transport and returns the call's handler. */
-export function resolveHandler(
-  command: Command<any, any>,
-  clientStack: MiddlewareStack<any, any>,
-  config: ResolvedConfig,
-  options: SendOptions | undefined,
-) {
-  const stack = command.hasOwnMiddleware ? clientStack.concat(command.middlewareStack) : clientStack;
-  const context: CallContext = {
-    clientName: "CodePipelineClient",
-    commandName: command.op.n + "Command",
-    logger: config.logger,
-    operation: command.op,
-    options,
-  };
-  const attempt: AttemptOptions = {
-    signal: options?.abortSignal as SignalLike | undefined,
-    timeout: attemptTimeout(config, options),
-    clientName: context.clientName,
-    logger: config.logger === NO_LOGGER ? undefined : config.logger,
-  };
-  return stack.resolve((args: any) => transport(config.requestHandler!, args.request, attempt), context as any);
-}
 
 /**
  * Milliseconds one attempt may take: the call's `requestTimeout`, else the client's,

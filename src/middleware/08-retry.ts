@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponse, ResponseMetadata, RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 import type { ResolvedConfig } from "../config.js";
 import { getSettings } from "../settings.js";
-import { classifyError } from "../retry/strategy.js";
-import { abortError, raceAbort, sleep, type SignalLike } from "../retry/abort.js";
-import type { CallContext } from "./index.js";
+import { classifyError } from "../retry/classify.js";
+import { abortError, raceAbort, sleep, type SignalLike } from "../abort.js";
+import type { CallContext, CallHandler, CallMiddleware, CallResult, RequestArgs } from "./types.js";
 
 /**
  * The time a `Retry-After` (seconds or an HTTP date) or `x-amz-retry-after`
@@ -45,7 +45,7 @@ function withAttempts(error: any, attempts: number, totalRetryDelay: number): an
 }
 
 interface LegacyRetryStrategy {
-  retry(next: (args: any) => Promise<any>, args: any): Promise<any>;
+  retry(next: CallHandler, args: RequestArgs): Promise<CallResult>;
 }
 
 /**
@@ -54,11 +54,11 @@ interface LegacyRetryStrategy {
  * next middleware. Aborting the call's signal ends it at once, also during a backoff
  * wait or while a rate limiter holds the attempt; no attempt starts after that.
  */
-export const retryMiddleware = (config: ResolvedConfig) => (next: (args: any) => Promise<any>, context: CallContext) => async (args: any) => {
+export const retryMiddleware = (config: ResolvedConfig): CallMiddleware => (next, context) => async (args) => {
   const settings = await getSettings(config);
   const strategy = settings.retryStrategy as RetryStrategyV2 & Partial<LegacyRetryStrategy> & { maxAttempts?: () => Promise<number> };
   if (typeof strategy.acquireInitialRetryToken !== "function" && typeof strategy.retry === "function") return strategy.retry(next, args);
-  const signal = context.options?.abortSignal as SignalLike | undefined;
+  const signal = (context as CallContext).options?.abortSignal as SignalLike | undefined;
   let maxAttempts = settings.maxAttempts;
   if (config.retryStrategy && typeof strategy.maxAttempts === "function") {
     const own = await Promise.resolve()
@@ -84,7 +84,7 @@ export const retryMiddleware = (config: ResolvedConfig) => (next: (args: any) =>
     attempts++;
     // a spread, not Object.assign: the copy keeps fast properties, which the signer and node:http read many times
     const headers = { ...request.headers, "amz-sdk-request": `attempt=${attempts}; max=${maxAttempts}` };
-    let out: any;
+    let out: CallResult | undefined;
     let error: any;
     try {
       out = await next({ ...args, request: { ...request, headers } });
@@ -98,7 +98,7 @@ export const retryMiddleware = (config: ResolvedConfig) => (next: (args: any) =>
         md.attempts = attempts;
         md.totalRetryDelay = totalRetryDelay;
       }
-      return out;
+      return out!;
     }
     if (signal?.aborted) throw aborted(error);
     const info: RetryErrorInfo = { error, errorType: classifyError(error) };
