@@ -6,7 +6,7 @@
  */
 import type { FailureDetails } from "../../models/models.js";
 import type { SendOptions } from "../config.js";
-import { classifyError } from "../retry/strategy.js";
+import { classifyError } from "../retry/classify.js";
 import type { JobResult } from "./jobs.js";
 import { errorMessage, errorName, isRetryable, sleep } from "./internal.js";
 

@@ -9,7 +9,7 @@ import { GetPipelineStateCommand } from "../../commands/GetPipelineStateCommand.
 import { ListActionExecutionsCommand } from "../../commands/ListActionExecutionsCommand.js";
 import { StartPipelineExecutionCommand } from "../../commands/StartPipelineExecutionCommand.js";
 import type { SendOptions } from "../config.js";
-import { raceAbort } from "../retry/abort.js";
+import { raceAbort } from "../abort.js";
 import { type CommandSender, backoffDelay, checkClient, errorMessage, errorName, isAbort, isRetryable, isThrottling, sleep } from "./internal.js";
 import { deadlineSignal } from "./persist.js";
 

@@ -3,7 +3,7 @@
  */
 import type { ActionExecutionDetail, ErrorDetails, StageState } from "../../models/models.js";
 import { GetPipelineStateCommand } from "../../commands/GetPipelineStateCommand.js";
-import { raceAbort } from "../retry/abort.js";
+import { raceAbort } from "../abort.js";
 import { backoffDelay, checkClient, errorName, isAbort, isThrottling, sleep } from "./internal.js";
 import {
   FINAL_CHECK_MS,

@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { JobResultUndeliveredError, createJobWorker, createThirdPartyJobWorker, type JobWorker } from "../../src/index.js";
-import { FakeError, fakeService, uuid } from "./fake-service.js";
-import { advance, useClock } from "./clock.js";
+import { FakeError, fakeService, uuid } from "../support/fake-service.js";
+import { advance, useClock } from "../support/clock.js";
 
 const actionTypeId = { category: "Build", owner: "Custom", provider: "MyBuilder", version: "1" } as const;
 const job = (n: number) => ({ id: uuid(n), nonce: `nonce-${n}`, data: { actionTypeId, actionConfiguration: { configuration: {} } } });
