@@ -14,21 +14,26 @@ export interface ServiceExceptionOptions {
  * Base class of every error the CodePipeline service returns, modeled or not.
  * `name` is the service's error code, `$fault` says whose fault it was,
  * `$metadata` carries the status and request id, and the raw response is kept
- * in the non-enumerable `$response`.
+ * in the non-enumerable `$response`. Own enumerable properties come in v3's order
+ * (`$fault`, `$retryable`, `$metadata`, `name`, then the rest), so `Object.keys`,
+ * spreads and `JSON.stringify` give what they give for v3's errors.
  */
 export class CodePipelineServiceException extends Error {
-  override name: string;
-  readonly $fault: "client" | "server";
-  $metadata: ResponseMetadata;
-  $retryable?: { throttling?: boolean };
+  declare name: string;
+  declare readonly $fault: "client" | "server";
+  declare $metadata: ResponseMetadata;
+  declare $retryable?: { throttling?: boolean };
   declare readonly $response?: HttpResponse;
 
   constructor(opts: ServiceExceptionOptions) {
+    // as Error (and v3) do: `message` is an own property only when given, and then not enumerable
     super(opts.message);
-    const { name, $fault, message, $metadata, $response, ...rest } = opts;
-    this.name = name ?? "CodePipelineServiceException";
-    this.$fault = $fault ?? "client";
-    this.$metadata = $metadata ?? {};
+    const { name, $fault, message, $metadata, $response, $retryable, ...rest } = opts;
+    const self = this as { -readonly [K in keyof this]: this[K] };
+    self.$fault = $fault ?? "client";
+    self.$retryable = $retryable;
+    self.$metadata = $metadata ?? {};
+    self.name = name ?? "CodePipelineServiceException";
     Object.assign(this, rest);
     if ($response) Object.defineProperty(this, "$response", { value: $response, enumerable: false });
     Object.defineProperty(this, BRAND, { value: true });
@@ -46,9 +51,12 @@ export class CodePipelineServiceException extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     if (typeof value !== "object" || value === null || !(ours(value) || fromOfficialClient(value))) return false;
-    return this === CodePipelineServiceException || (value as Error).name === errorName(this);
+    return isBase(this) || (value as Error).name === errorName(this);
   }
 }
+
+/** Outside the class body, so that bundlers keep the class's own name (`err.constructor.name`). */
+const isBase = (ctor: unknown): boolean => ctor === CodePipelineServiceException;
 
 const ours = (value: object): boolean => (value as { [BRAND]?: true })[BRAND] === true;
 /** Errors of `@aws-sdk/client-codepipeline` carry the model's shape id on their class. */

@@ -183,20 +183,22 @@ export function parseError(
   const rawCode = body.__type ?? (codeKey && body[codeKey]) ?? headerValue(response, "x-amzn-errortype");
   const code = typeof rawCode === "string" ? sanitizeCode(rawCode) : "Unknown";
   const Ctor = op.e.find((E) => errorName(E) === code);
-  let message = (body.message ?? body.Message) as string | undefined;
+  let message = (body.message ?? body.Message ?? "UnknownError") as string;
   if (unreadable) {
     const type = headerValue(response, "content-type");
     message = `HTTP ${response.statusCode} with a body that is not a JSON object${type ? ` (${type})` : ""}${requestIdText($metadata)}: ${JSON.stringify(snippet(text))}`;
   }
   const $response = response;
   const err = Ctor
-    ? new Ctor({ $metadata, message, $response })
-    : new CodePipelineServiceException({ name: code, $fault: response.statusCode >= 500 ? "server" : "client", $metadata, message, $response });
+    ? new Ctor({ $metadata, $response })
+    : new CodePipelineServiceException({ name: code, $fault: response.statusCode >= 500 ? "server" : "client", $metadata, $response });
+  // v3's own properties, in v3's order: a modeled error takes its message, then the body's other fields;
+  // any other error takes the body's fields in their order, with the message where the body has it (else last)
   const e = err as unknown as Record<string, unknown>;
-  for (const k in body) if (e[k] === undefined || e[k] === "") e[k] = body[k];
+  const fields = Ctor || unreadable ? ((e.message = message), body) : { ...body, message };
+  for (const k in fields) if (e[k] == null || e[k] === "") e[k] = fields[k];
+  err.message ||= (e.Message as string) || "UnknownError";
   delete e.Message;
-  err.message = message || "UnknownError";
-  e.$retryable = undefined;
   return err;
 }
 

@@ -46,6 +46,13 @@ const SAME: Case[] = [
   { title: "request id from x-amz-request-id", response: { statusCode: 400, headers: { "x-amz-request-id": "s3-style" }, body: '{"__type":"ValidationException"}' } },
   { title: "error without a message member (WebhookNotFoundException)", op: "DeregisterWebhookWithThirdParty", input: { webhookName: "w" }, response: json(400, { __type: "WebhookNotFoundException" }) },
   { title: "modeled error with a message, on an operation that declares it", op: "ListWebhooks", input: {}, response: json(400, { __type: "InvalidNextTokenException", message: "bad token" }) },
+  { title: "header-typed modeled error, empty body", response: { statusCode: 400, headers: { "X-Amzn-ErrorType": "PipelineNotFoundException", "X-Amzn-RequestId": "r" } } },
+  { title: "header-typed unmodeled error, empty body", response: { statusCode: 429, headers: { "x-amzn-errortype": "ThrottlingException", "x-amzn-requestid": "r" } } },
+  { title: "header-typed unmodeled error, JSON body with fields", response: json(400, { Message: "Rate exceeded", retryAfterSeconds: 3 }, { "x-amzn-errortype": "ThrottlingException" }) },
+  { title: "unmodeled error: Message only, message goes last", response: json(400, { __type: "AccessDeniedException", Message: "denied", Reason: "x" }) },
+  { title: "unmodeled error: message before the other fields keeps its place", response: json(400, { message: "first", __type: "AccessDeniedException", after: 1 }) },
+  { title: "message null or empty", response: json(400, { __type: "PipelineNotFoundException", message: null, Message: "" }) },
+  { title: "unmodeled error: empty message", response: json(400, { __type: "Teapot", message: "" }) },
 ];
 
 async function both(c: Case) {
@@ -61,6 +68,10 @@ describe("errors: same as the official client", () => {
   it.each(SAME.map((c) => [c.title, c] as const))("%s", async (_title, c) => {
     const { mine, theirs } = await both(c);
     expect(errorView(mine)).toStrictEqual(errorView(theirs));
+    // what users' code sees when it serialises or spreads the error: same keys, same order, same values
+    expect(Object.keys(mine)).toStrictEqual(Object.keys(theirs));
+    expect(JSON.stringify(mine)).toBe(JSON.stringify(theirs));
+    expect(JSON.stringify({ ...mine })).toBe(JSON.stringify({ ...theirs }));
     expect(mine).toBeInstanceOf(ours.CodePipelineServiceException);
     expect(mine.constructor.name).toBe(theirs.constructor.name);
     // the raw response: present, hidden from enumeration, as in v3
