@@ -37,475 +37,1172 @@ import type {
   WebhookAuthenticationType,
 } from "./enums.js";
 
+/**
+ * Temporary AWS credentials that a job worker uses to read the job's input artifacts from, and write
+ * its output artifacts to, the artifact bucket. They are scoped to those objects and expire after a
+ * short time. All three values are secret: never log them.
+ */
 export interface AWSSessionCredentials {
-  /** Required. Sensitive. */
+  /**
+   * The access key id of the temporary credentials. Secret.
+   *
+   * Required. Sensitive.
+   */
   accessKeyId: string;
-  /** Required. Sensitive. */
+  /**
+   * The secret access key of the temporary credentials. Secret.
+   *
+   * Required. Sensitive.
+   */
   secretAccessKey: string;
-  /** Required. Sensitive. */
+  /**
+   * The session token that goes with the temporary access key; send it with every request signed with
+   * these credentials. Secret.
+   *
+   * Required. Sensitive.
+   */
   sessionToken: string;
 }
 
 /** The input of the `AcknowledgeJob` operation (`AcknowledgeJobCommand`). */
 export interface AcknowledgeJobInput {
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the job to acknowledge, as returned by `PollForJobs` (a UUID).
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   jobId: string | undefined;
-  /** Required. Length: 1 to 50 characters. */
+  /**
+   * The nonce that came with the job in the `PollForJobs` response; it proves this worker received the
+   * job.
+   *
+   * Required. Length: 1 to 50 characters.
+   */
   nonce: string | undefined;
 }
 
 /** The output of the `AcknowledgeJob` operation (`AcknowledgeJobCommand`). */
 export interface AcknowledgeJobOutput {
+  /** The job's status after the acknowledgement, normally `InProgress`. */
   status?: JobStatus | undefined;
 }
 
 /** The input of the `AcknowledgeThirdPartyJob` operation (`AcknowledgeThirdPartyJobCommand`). */
 export interface AcknowledgeThirdPartyJobInput {
-  /** Required. Length: 1 to 512 characters. */
+  /**
+   * The id of the third-party job to acknowledge, as returned by `PollForThirdPartyJobs`.
+   *
+   * Required. Length: 1 to 512 characters.
+   */
   jobId: string | undefined;
-  /** Required. Length: 1 to 50 characters. */
+  /**
+   * The nonce of the job, from `GetThirdPartyJobDetails`; it proves this worker read the job.
+   *
+   * Required. Length: 1 to 50 characters.
+   */
   nonce: string | undefined;
-  /** Required. Length: 1 to 256 characters. */
+  /**
+   * The client token the partner registered for the action, which identifies the caller as the job's
+   * owner.
+   *
+   * Required. Length: 1 to 256 characters.
+   */
   clientToken: string | undefined;
 }
 
 /** The output of the `AcknowledgeThirdPartyJob` operation (`AcknowledgeThirdPartyJobCommand`). */
 export interface AcknowledgeThirdPartyJobOutput {
+  /** The job's status after the acknowledgement, normally `InProgress`. */
   status?: JobStatus | undefined;
 }
 
+/**
+ * The configuration of an action as a job worker receives it: the action's configuration properties
+ * and their values.
+ */
 export interface ActionConfiguration {
+  /**
+   * The configuration properties of the action, by name. The names are those the action type declares;
+   * the values are strings (1 to 1000 characters), with pipeline variables already resolved.
+   */
   configuration?: Record<string, string> | undefined;
 }
 
+/**
+ * One configuration property of a custom or third-party action type: a setting that each action of
+ * that type fills in, such as a project name. Up to 10 per action type.
+ */
 export interface ActionConfigurationProperty {
-  /** Required. Length: 1 to 50 characters. */
+  /**
+   * The property's name, which actions use as the key in their `configuration` (1 to 50 characters).
+   *
+   * Required. Length: 1 to 50 characters.
+   */
   name: string | undefined;
-  /** Required. Default: `false`. */
+  /**
+   * Whether every action of this type must set the property. Default `false`.
+   *
+   * Required. Default: `false`.
+   */
   required: boolean | undefined;
-  /** Required. Default: `false`. */
+  /**
+   * Whether the property identifies the action's work (for example a project name), rather than tuning
+   * it. Default `false`.
+   *
+   * Required. Default: `false`.
+   */
   key: boolean | undefined;
-  /** Required. Default: `false`. */
+  /**
+   * Whether the value is secret: it is masked in the console and in `GetPipeline` output, while job
+   * workers still receive it. Default `false`. A secret property cannot be queryable.
+   *
+   * Required. Default: `false`.
+   */
   secret: boolean | undefined;
-  /** Default: `false`. */
+  /**
+   * Whether a job worker can filter jobs by this property with `PollForJobs`' `queryParam`. At most one
+   * property per type may be queryable, and it must be required and not secret. Default `false`.
+   *
+   * Default: `false`.
+   */
   queryable?: boolean | undefined;
-  /** Length: 1 to 160 characters. */
+  /**
+   * What the property means, shown to people filling it in (1 to 160 characters).
+   *
+   * Length: 1 to 160 characters.
+   */
   description?: string | undefined;
+  /**
+   * The type of the property's value: `String`, `Number` or `Boolean`. Values are always sent as
+   * strings.
+   */
   type?: ActionConfigurationPropertyType | undefined;
 }
 
+/** Which action a job belongs to, as part of a job's pipeline context. */
 export interface ActionContext {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the action in its stage.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name?: string | undefined;
+  /** The id of this run of the action, as listed by `ListActionExecutions`. */
   actionExecutionId?: string | undefined;
 }
 
+/**
+ * One action of a stage in a pipeline declaration: which action type it runs, its configuration, the
+ * artifacts it reads and writes, and when it runs relative to the stage's other actions.
+ */
 export interface ActionDeclaration {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The action's name, unique within its stage (1 to 100 characters: letters, digits, `.`, `@`, `-`,
+   * `_`).
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name: string | undefined;
-  /** Required. */
+  /**
+   * The action type the action runs: category, owner, provider and version.
+   *
+   * Required.
+   */
   actionTypeId: ActionTypeId | undefined;
-  /** Range: 1 to 999. */
+  /**
+   * When the action runs within its stage: actions with the same number run in parallel, and a higher
+   * number runs after all lower ones have succeeded. 1 to 999; 1 when omitted.
+   *
+   * Range: 1 to 999.
+   */
   runOrder?: number | undefined;
+  /**
+   * The action's settings, by property name (keys 1 to 50 characters, values 1 to 1000). The properties
+   * depend on the action type, for example `BranchName` for a source action or `ProjectName` for a
+   * CodeBuild action. Values may refer to variables as `#{namespace.name}`.
+   */
   configuration?: Record<string, string> | undefined;
-  /** Length: 1 to 50 items. */
+  /**
+   * Shell commands to run, for actions of the Commands type (category `Compute`): 1 to 50 commands of up
+   * to 1000 characters each, run in order.
+   *
+   * Length: 1 to 50 items.
+   */
   commands?: string[] | undefined;
+  /**
+   * The artifacts the action produces, by name. Later actions read them as input artifacts; names are
+   * unique within the pipeline.
+   */
   outputArtifacts?: OutputArtifact[] | undefined;
+  /** The artifacts the action reads, by the names earlier actions gave their output artifacts. */
   inputArtifacts?: InputArtifact[] | undefined;
-  /** Length: 1 to 15 items. */
+  /**
+   * For Commands actions: names of environment variables (1 to 15, each up to 128 characters) whose
+   * values at the end of the run become the action's output variables.
+   *
+   * Length: 1 to 15 items.
+   */
   outputVariables?: string[] | undefined;
-  /** Length: 0 to 1024 characters. Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/` */
+  /**
+   * The ARN of an IAM role the action assumes instead of the pipeline's service role, for example to act
+   * in another account.
+   *
+   * Length: 0 to 1024 characters. Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/`
+   */
   roleArn?: string | undefined;
-  /** Length: 4 to 30 characters. */
+  /**
+   * The AWS Region the action runs in, for cross-Region actions (for example `us-west-2`); the pipeline
+   * then needs an artifact store in that Region (`artifactStores`). The pipeline's Region when omitted.
+   *
+   * Length: 4 to 30 characters.
+   */
   region?: string | undefined;
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9@\-_]+$` */
+  /**
+   * The name under which the action publishes its output variables, so later actions can use them as
+   * `#{namespace.variable}` (1 to 100 characters: letters, digits, `@`, `-`, `_`).
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9@\-_]+$`
+   */
   namespace?: string | undefined;
-  /** Range: 5 to 86400. */
+  /**
+   * How long the action may run before it fails with a timeout, in minutes, for action types that accept
+   * it (such as Commands). 5 to 86400.
+   *
+   * Range: 5 to 86400.
+   */
   timeoutInMinutes?: number | undefined;
-  /** Length: 1 to 10 items. */
+  /**
+   * Environment variables for the action's commands, for actions of the Commands type (1 to 10).
+   *
+   * Length: 1 to 10 items.
+   */
   environmentVariables?: EnvironmentVariable[] | undefined;
 }
 
+/** The latest run of an action, as `GetPipelineState` reports it for each action of a stage. */
 export interface ActionExecution {
+  /** The id of the run, usable with `ListActionExecutions` and `ListDeployActionExecutionTargets`. */
   actionExecutionId?: string | undefined;
+  /** Whether the run is `InProgress`, `Succeeded`, `Failed` or `Abandoned`. */
   status?: ActionExecutionStatus | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A short text about the run from the action's provider, for example a commit message or a job
+   * worker's summary (up to 2048 characters).
+   *
+   * Length: 1 to 2048 characters.
+   */
   summary?: string | undefined;
+  /** When the status last changed. */
   lastStatusChange?: Date | undefined;
+  /**
+   * For a manual approval that is waiting: the token to pass to `PutApprovalResult` to approve or reject
+   * this wait.
+   */
   token?: string | undefined;
+  /** The ARN of the user or role that last changed the run, for example the person who approved it. */
   lastUpdatedBy?: string | undefined;
-  /** Length: 1 to 1500 characters. */
+  /**
+   * The id of the run in the system that did the work, for example a CodeBuild build id or a commit id.
+   *
+   * Length: 1 to 1500 characters.
+   */
   externalExecutionId?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A link to the run in the system that did the work, for example the CodeBuild build page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   externalExecutionUrl?: string | undefined;
-  /** Range: 0 to 100. */
+  /**
+   * How far the run is, in percent (0 to 100), when the provider reports it.
+   *
+   * Range: 0 to 100.
+   */
   percentComplete?: number | undefined;
+  /** The error code and message when the run failed. */
   errorDetails?: ErrorDetails | undefined;
-  /** Length: 1 to 250 characters. */
+  /**
+   * The ARN of the CloudWatch Logs stream that holds the run's output, for actions that write one (such
+   * as Commands).
+   *
+   * Length: 1 to 250 characters.
+   */
   logStreamARN?: string | undefined;
 }
 
+/** One run of an action, with its input and output, as `ListActionExecutions` returns it. */
 export interface ActionExecutionDetail {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the pipeline execution the run belongs to.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
+  /** The id of this run of the action. */
   actionExecutionId?: string | undefined;
-  /** Range: at least 1. */
+  /**
+   * The version of the pipeline declaration the run used.
+   *
+   * Range: at least 1.
+   */
   pipelineVersion?: number | undefined;
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the stage the action belongs to.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName?: string | undefined;
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the action.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   actionName?: string | undefined;
+  /** When the run started. */
   startTime?: Date | undefined;
+  /** When the run was last updated; its end time once it has finished. */
   lastUpdateTime?: Date | undefined;
+  /** The ARN of the user or role that last changed the run, for example the person who approved it. */
   updatedBy?: string | undefined;
+  /** Whether the run is `InProgress`, `Succeeded`, `Failed` or `Abandoned`. */
   status?: ActionExecutionStatus | undefined;
+  /** What the run was given: action type, configuration, role, Region, namespace and input artifacts. */
   input?: ActionExecutionInput | undefined;
+  /**
+   * What the run produced: output artifacts, its result and its output variables. Present once the
+   * action has produced something.
+   */
   output?: ActionExecutionOutput | undefined;
 }
 
+/**
+ * Narrows `ListActionExecutions` to the action runs of one pipeline execution. Set one of the two
+ * members.
+ */
 export interface ActionExecutionFilter {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * Only the action runs of this pipeline execution.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
+  /**
+   * Only the action runs of the given pipeline execution's latest try of each stage, or of all its
+   * tries.
+   */
   latestInPipelineExecution?: LatestInPipelineExecutionFilter | undefined;
 }
 
+/** What one run of an action was given, as reported by `ListActionExecutions`. */
 export interface ActionExecutionInput {
+  /** The action type that ran. */
   actionTypeId?: ActionTypeId | undefined;
+  /** The action's configuration as declared, with variable references (`#{...}`) not yet resolved. */
   configuration?: Record<string, string> | undefined;
+  /** The action's configuration as the run used it, with variables replaced by their values. */
   resolvedConfiguration?: Record<string, string> | undefined;
-  /** Length: 0 to 1024 characters. Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/` */
+  /**
+   * The ARN of the IAM role the run used.
+   *
+   * Length: 0 to 1024 characters. Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/`
+   */
   roleArn?: string | undefined;
-  /** Length: 4 to 30 characters. */
+  /**
+   * The AWS Region the action ran in.
+   *
+   * Length: 4 to 30 characters.
+   */
   region?: string | undefined;
+  /** The artifacts the run read, with their S3 locations. */
   inputArtifacts?: ArtifactDetail[] | undefined;
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9@\-_]+$` */
+  /**
+   * The namespace under which the action published its output variables.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9@\-_]+$`
+   */
   namespace?: string | undefined;
 }
 
+/** What one run of an action produced, as reported by `ListActionExecutions`. */
 export interface ActionExecutionOutput {
+  /** The artifacts the run wrote, with their S3 locations. */
   outputArtifacts?: ArtifactDetail[] | undefined;
+  /** The run's result as the action's provider reported it: external id, summary, link and error. */
   executionResult?: ActionExecutionResult | undefined;
+  /** The output variables the run published, by name. Later actions read them as `#{namespace.name}`. */
   outputVariables?: Record<string, string> | undefined;
 }
 
+/** The result of an action run as its provider reported it. */
 export interface ActionExecutionResult {
+  /** The id of the run in the system that did the work, for example a CodeBuild build id. */
   externalExecutionId?: string | undefined;
+  /** A short text about the result from the provider, for example a commit message. */
   externalExecutionSummary?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A link to the run in the system that did the work.
+   *
+   * Length: 1 to 2048 characters.
+   */
   externalExecutionUrl?: string | undefined;
+  /** The error code and message when the run failed. */
   errorDetails?: ErrorDetails | undefined;
-  /** Length: 1 to 250 characters. */
+  /**
+   * The ARN of the CloudWatch Logs stream that holds the run's output, for actions that write one.
+   *
+   * Length: 1 to 250 characters.
+   */
   logStreamARN?: string | undefined;
 }
 
+/**
+ * A revision of a source action: what changed and when. `PutActionRevision` takes one, and
+ * `GetPipelineState` reports the current one of each source action.
+ */
 export interface ActionRevision {
-  /** Required. Length: 1 to 1500 characters. */
+  /**
+   * The revision's id in the source, for example a commit id or an S3 object version (1 to 1500
+   * characters).
+   *
+   * Required. Length: 1 to 1500 characters.
+   */
   revisionId: string | undefined;
-  /** Required. Length: 1 to 100 characters. */
+  /**
+   * An id of the change that produced the revision, used to tell revisions apart (1 to 100 characters),
+   * for example an object's ETag.
+   *
+   * Required. Length: 1 to 100 characters.
+   */
   revisionChangeId: string | undefined;
-  /** Required. */
+  /**
+   * When the revision was created in the source.
+   *
+   * Required.
+   */
   created: Date | undefined;
 }
 
+/** The state of one action of a stage, as `GetPipelineState` reports it. */
 export interface ActionState {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The action's name.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   actionName?: string | undefined;
+  /** For source actions: the revision the action last picked up. */
   currentRevision?: ActionRevision | undefined;
+  /** The action's latest run: status, summary, links and, for a waiting approval, the approval token. */
   latestExecution?: ActionExecution | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A link to the thing the action works on, such as the repository or build project, in its provider's
+   * console.
+   *
+   * Length: 1 to 2048 characters.
+   */
   entityUrl?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * For source actions: a link to the current revision, such as the commit page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   revisionUrl?: string | undefined;
 }
 
+/**
+ * An action type as `ListActionTypes` and `CreateCustomActionType` return it: its identifier, links,
+ * configuration properties and artifact counts.
+ */
 export interface ActionType {
-  /** Required. */
+  /**
+   * The action type's identifier: category, owner, provider and version.
+   *
+   * Required.
+   */
   id: ActionTypeId;
+  /** Links the console shows for actions of this type, as URLs or URL templates. */
   settings?: ActionTypeSettings | undefined;
-  /** Length: 0 to 10 items. */
+  /**
+   * The configuration properties actions of this type fill in (up to 10).
+   *
+   * Length: 0 to 10 items.
+   */
   actionConfigurationProperties?: ActionConfigurationProperty[] | undefined;
-  /** Required. */
+  /**
+   * How many input artifacts actions of this type take.
+   *
+   * Required.
+   */
   inputArtifactDetails: ArtifactDetails;
-  /** Required. */
+  /**
+   * How many output artifacts actions of this type produce.
+   *
+   * Required.
+   */
   outputArtifactDetails: ArtifactDetails;
 }
 
+/**
+ * How many artifacts an action type takes or produces, in an action type declaration. Both bounds are
+ * 0 to 10.
+ */
 export interface ActionTypeArtifactDetails {
-  /** Required. Range: 0 to 10. Default: `0`. */
+  /**
+   * The fewest artifacts an action of the type may have. 0 to 10; 0 by default.
+   *
+   * Required. Range: 0 to 10. Default: `0`.
+   */
   minimumCount: number | undefined;
-  /** Required. Range: 0 to 10. Default: `0`. */
+  /**
+   * The most artifacts an action of the type may have. 0 to 10; 0 by default.
+   *
+   * Required. Range: 0 to 10. Default: `0`.
+   */
   maximumCount: number | undefined;
 }
 
+/**
+ * The full declaration of an action type, as `GetActionType` returns it and `UpdateActionType` takes
+ * it: what runs the jobs, who may use the type, its properties, artifact counts and links.
+ */
 export interface ActionTypeDeclaration {
-  /** Length: 1 to 1024 characters. */
+  /**
+   * What the action type does (1 to 1024 characters).
+   *
+   * Length: 1 to 1024 characters.
+   */
   description?: string | undefined;
-  /** Required. */
+  /**
+   * What runs the action's jobs: a Lambda function or job workers, with their configuration.
+   *
+   * Required.
+   */
   executor: ActionTypeExecutor | undefined;
-  /** Required. */
+  /**
+   * The action type's identifier: category, owner, provider and version.
+   *
+   * Required.
+   */
   id: ActionTypeIdentifier | undefined;
-  /** Required. */
+  /**
+   * How many input artifacts actions of the type take.
+   *
+   * Required.
+   */
   inputArtifactDetails: ActionTypeArtifactDetails | undefined;
-  /** Required. */
+  /**
+   * How many output artifacts actions of the type produce.
+   *
+   * Required.
+   */
   outputArtifactDetails: ActionTypeArtifactDetails | undefined;
+  /** Which AWS accounts may use the type. Only the owner's account when omitted. */
   permissions?: ActionTypePermissions | undefined;
-  /** Length: 0 to 10 items. */
+  /**
+   * The configuration properties actions of the type fill in (up to 10).
+   *
+   * Length: 0 to 10 items.
+   */
   properties?: ActionTypeProperty[] | undefined;
+  /** Links the console shows for actions of the type. */
   urls?: ActionTypeUrls | undefined;
 }
 
+/** What runs the jobs of an action type, and how. */
 export interface ActionTypeExecutor {
-  /** Required. */
+  /**
+   * The executor's settings: the Lambda function, or the accounts and service principals allowed to poll
+   * for jobs.
+   *
+   * Required.
+   */
   configuration: ExecutorConfiguration | undefined;
-  /** Required. */
+  /**
+   * `Lambda` when a Lambda function runs each job, `JobWorker` when workers poll for jobs.
+   *
+   * Required.
+   */
   type: ExecutorType | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * IAM policy statements, as a JSON template, that the pipeline's role needs so the executor can run (1
+   * to 2048 characters).
+   *
+   * Length: 1 to 2048 characters.
+   */
   policyStatementsTemplate?: string | undefined;
-  /** Range: 60 to 43200. */
+  /**
+   * How long a job may run before it times out, in seconds. 60 to 43200 (12 hours).
+   *
+   * Range: 60 to 43200.
+   */
   jobTimeout?: number | undefined;
 }
 
+/**
+ * Identifies an action type: the four values together are unique. Every action declaration and job
+ * names its type this way.
+ */
 export interface ActionTypeId {
-  /** Required. */
+  /**
+   * What kind of work the type does: `Source`, `Build`, `Deploy`, `Test`, `Invoke`, `Approval` or
+   * `Compute`.
+   *
+   * Required.
+   */
   category: ActionCategory | undefined;
-  /** Required. */
+  /**
+   * Who provides the type: `AWS`, `ThirdParty` or `Custom`.
+   *
+   * Required.
+   */
   owner: ActionOwner | undefined;
-  /** Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The name of the service or tool behind the type, for example `CodeBuild`, `S3` or the name of your
+   * custom action (1 to 35 characters: letters, digits, `_`, `-`).
+   *
+   * Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   provider: string | undefined;
-  /** Required. Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The version of the type, for example `1` (1 to 9 characters: letters, digits, `_`, `-`).
+   *
+   * Required. Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   version: string | undefined;
 }
 
+/**
+ * Identifies an action type in an action type declaration (`GetActionType`, `UpdateActionType`).
+ * Unlike `ActionTypeId`, the owner is a string: `AWS` or `ThirdParty`.
+ */
 export interface ActionTypeIdentifier {
-  /** Required. */
+  /**
+   * What kind of work the type does: `Source`, `Build`, `Deploy`, `Test`, `Invoke`, `Approval` or
+   * `Compute`.
+   *
+   * Required.
+   */
   category: ActionCategory | undefined;
-  /** Required. Pattern: `^AWS|ThirdParty$` */
+  /**
+   * Who provides the type: `AWS` or `ThirdParty`.
+   *
+   * Required. Pattern: `^AWS|ThirdParty$`
+   */
   owner: string | undefined;
-  /** Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The name of the service or tool behind the type (1 to 35 characters: letters, digits, `_`, `-`).
+   *
+   * Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   provider: string | undefined;
-  /** Required. Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The version of the type (1 to 9 characters: letters, digits, `_`, `-`).
+   *
+   * Required. Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   version: string | undefined;
 }
 
+/** Which AWS accounts may use an action type in their pipelines. */
 export interface ActionTypePermissions {
-  /** Required. Length: 1 to 1000 items. */
+  /**
+   * The account ids (12 digits) allowed to use the type, or `*` for every account (1 to 1000 entries).
+   *
+   * Required. Length: 1 to 1000 items.
+   */
   allowedAccounts: string[] | undefined;
 }
 
+/**
+ * One configuration property of an action type declaration: a setting each action of the type fills
+ * in.
+ */
 export interface ActionTypeProperty {
-  /** Required. Length: 1 to 50 characters. */
+  /**
+   * The property's name, used as the key in an action's `configuration` (1 to 50 characters).
+   *
+   * Required. Length: 1 to 50 characters.
+   */
   name: string | undefined;
-  /** Required. Default: `false`. */
+  /**
+   * Whether actions may leave the property out. Default `false` (required).
+   *
+   * Required. Default: `false`.
+   */
   optional: boolean | undefined;
-  /** Required. Default: `false`. */
+  /**
+   * Whether the property identifies the action's work (for example a project name), rather than tuning
+   * it. Default `false`.
+   *
+   * Required. Default: `false`.
+   */
   key: boolean | undefined;
-  /** Required. Default: `false`. */
+  /**
+   * Whether the value is secret: hidden in the console and in pipeline reads. Default `false`.
+   *
+   * Required. Default: `false`.
+   */
   noEcho: boolean | undefined;
-  /** Default: `false`. */
+  /**
+   * Whether job workers can filter jobs by this property when polling. At most one per type. Default
+   * `false`.
+   *
+   * Default: `false`.
+   */
   queryable?: boolean | undefined;
-  /** Length: 1 to 250 characters. */
+  /**
+   * What the property means, shown to people filling it in (1 to 250 characters).
+   *
+   * Length: 1 to 250 characters.
+   */
   description?: string | undefined;
 }
 
+/**
+ * Links the console shows for actions of a custom or third-party type. The templates may use
+ * `{Config:Name}` for a configuration property's value and, for runs, `{ExternalExecutionId}`.
+ */
 export interface ActionTypeSettings {
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A page where users set up the action in the provider's system.
+   *
+   * Length: 1 to 2048 characters.
+   */
   thirdPartyConfigurationUrl?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A URL template for the thing an action works on (such as a project), shown next to the action.
+   *
+   * Length: 1 to 2048 characters.
+   */
   entityUrlTemplate?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A URL template for one run of the action, filled with the run's external id, shown with the action's
+   * latest run.
+   *
+   * Length: 1 to 2048 characters.
+   */
   executionUrlTemplate?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A URL template for the revision an action worked on.
+   *
+   * Length: 1 to 2048 characters.
+   */
   revisionUrlTemplate?: string | undefined;
 }
 
+/** Links the console shows for actions of a type, in an action type declaration. */
 export interface ActionTypeUrls {
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A page where users set up the action in the provider's system.
+   *
+   * Length: 1 to 2048 characters.
+   */
   configurationUrl?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A URL template for the thing an action works on (such as a project).
+   *
+   * Length: 1 to 2048 characters.
+   */
   entityUrlTemplate?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A URL template for one run of the action, filled with the run's external id.
+   *
+   * Length: 1 to 2048 characters.
+   */
   executionUrlTemplate?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A URL template for the revision an action worked on.
+   *
+   * Length: 1 to 2048 characters.
+   */
   revisionUrlTemplate?: string | undefined;
 }
 
+/** The decision on a manual approval, passed to `PutApprovalResult`. */
 export interface ApprovalResult {
-  /** Required. Length: 0 to 512 characters. */
+  /**
+   * Why the approval was approved or rejected; recorded with the action and shown in the console (up to
+   * 512 characters).
+   *
+   * Required. Length: 0 to 512 characters.
+   */
   summary: string | undefined;
-  /** Required. */
+  /**
+   * `Approved` to let the execution continue, `Rejected` to fail the approval action.
+   *
+   * Required.
+   */
   status: ApprovalStatus | undefined;
 }
 
+/** An input or output artifact of a job: its name, the revision it holds and where it is stored. */
 export interface Artifact {
-  /** Length: 1 to 100 characters. Pattern: `^[a-zA-Z0-9_\-]+$` */
+  /**
+   * The artifact's name as declared in the pipeline.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[a-zA-Z0-9_\-]+$`
+   */
   name?: string | undefined;
-  /** Length: 1 to 1500 characters. */
+  /**
+   * For input artifacts: the source revision the artifact was built from, such as a commit id.
+   *
+   * Length: 1 to 1500 characters.
+   */
   revision?: string | undefined;
+  /** Where the artifact is stored (an S3 bucket and key). */
   location?: ArtifactLocation | undefined;
 }
 
+/** An artifact an action run read or wrote, as `ListActionExecutions` reports it. */
 export interface ArtifactDetail {
-  /** Length: 1 to 100 characters. Pattern: `^[a-zA-Z0-9_\-]+$` */
+  /**
+   * The artifact's name as declared in the pipeline.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[a-zA-Z0-9_\-]+$`
+   */
   name?: string | undefined;
+  /** The bucket and key the artifact is stored under. */
   s3location?: S3Location | undefined;
 }
 
+/** How many artifacts an action type takes or produces. Both bounds are 0 to 5. */
 export interface ArtifactDetails {
-  /** Required. Range: 0 to 5. Default: `0`. */
+  /**
+   * The fewest artifacts an action of the type may have. 0 to 5; 0 by default.
+   *
+   * Required. Range: 0 to 5. Default: `0`.
+   */
   minimumCount: number | undefined;
-  /** Required. Range: 0 to 5. Default: `0`. */
+  /**
+   * The most artifacts an action of the type may have. 0 to 5; 0 by default.
+   *
+   * Required. Range: 0 to 5. Default: `0`.
+   */
   maximumCount: number | undefined;
 }
 
+/** Where a job's artifact is stored. */
 export interface ArtifactLocation {
+  /** The kind of store; always `S3`. */
   type?: ArtifactLocationType | undefined;
+  /** The bucket and object key of the artifact, a zip file. */
   s3Location?: S3ArtifactLocation | undefined;
 }
 
+/** A source revision that a pipeline execution runs, as `GetPipelineExecution` reports it. */
 export interface ArtifactRevision {
-  /** Length: 1 to 100 characters. Pattern: `^[a-zA-Z0-9_\-]+$` */
+  /**
+   * The name of the artifact the source action produced with this revision.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[a-zA-Z0-9_\-]+$`
+   */
   name?: string | undefined;
-  /** Length: 1 to 1500 characters. */
+  /**
+   * The revision's id in the source, such as a commit id or an S3 object version.
+   *
+   * Length: 1 to 1500 characters.
+   */
   revisionId?: string | undefined;
-  /** Length: 1 to 100 characters. */
+  /**
+   * An id of the change that produced the revision, such as an object's ETag.
+   *
+   * Length: 1 to 100 characters.
+   */
   revisionChangeIdentifier?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A short text about the revision, such as a commit message.
+   *
+   * Length: 1 to 2048 characters.
+   */
   revisionSummary?: string | undefined;
+  /** When the revision was created in the source. */
   created?: Date | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A link to the revision in its source, such as the commit page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   revisionUrl?: string | undefined;
 }
 
+/**
+ * Where a pipeline keeps the artifacts its actions pass on: an S3 bucket in the pipeline's Region (or
+ * in an action's Region, in `artifactStores`), optionally encrypted with a KMS key.
+ */
 export interface ArtifactStore {
-  /** Required. */
+  /**
+   * The kind of store; always `S3`.
+   *
+   * Required.
+   */
   type: ArtifactStoreType | undefined;
-  /** Required. Length: 3 to 63 characters. Pattern: `^[a-zA-Z0-9\-\.]+$` */
+  /**
+   * The name of the S3 bucket (3 to 63 characters). It must be in the same Region as the actions that
+   * use it.
+   *
+   * Required. Length: 3 to 63 characters. Pattern: `^[a-zA-Z0-9\-\.]+$`
+   */
   location: string | undefined;
+  /** The KMS key that encrypts the artifacts. The account's AWS managed key for S3 when omitted. */
   encryptionKey?: EncryptionKey | undefined;
 }
 
+/**
+ * The condition a stage checks before an execution enters it: when its rules do not pass, the
+ * execution does not enter the stage and the condition's result applies (for example `FAIL`).
+ */
 export interface BeforeEntryConditions {
-  /** Required. Length: exactly 1 items. */
+  /**
+   * The condition to check (exactly one).
+   *
+   * Required. Length: exactly 1 items.
+   */
   conditions: Condition[] | undefined;
 }
 
+/** A blocker in a stage declaration. Kept for compatibility; pipelines rarely use blockers. */
 export interface BlockerDeclaration {
-  /** Required. Length: 1 to 100 characters. */
+  /**
+   * The blocker's name (1 to 100 characters).
+   *
+   * Required. Length: 1 to 100 characters.
+   */
   name: string | undefined;
-  /** Required. */
+  /**
+   * The kind of blocker; always `Schedule`.
+   *
+   * Required.
+   */
   type: BlockerType | undefined;
 }
 
+/** A condition of a stage: rules that are checked, and what happens when they do not pass. */
 export interface Condition {
+  /**
+   * What happens when a rule does not pass: for example `FAIL` the stage, `ROLLBACK` it, or `SKIP` it
+   * (the values allowed depend on where the condition stands).
+   */
   result?: Result | undefined;
-  /** Length: 1 to 5 items. */
+  /**
+   * The rules to check (1 to 5); the condition passes when all of them pass.
+   *
+   * Length: 1 to 5 items.
+   */
   rules?: RuleDeclaration[] | undefined;
 }
 
+/** The latest check of a stage condition. */
 export interface ConditionExecution {
+  /** The check's status, for example `InProgress`, `Succeeded`, `Failed` or `Overridden`. */
   status?: ConditionExecutionStatus | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A short text about the check's outcome.
+   *
+   * Length: 1 to 2048 characters.
+   */
   summary?: string | undefined;
+  /** When the status last changed. */
   lastStatusChange?: Date | undefined;
 }
 
+/** The state of one condition of a stage, as `GetPipelineState` reports it. */
 export interface ConditionState {
+  /** The condition's latest check. */
   latestExecution?: ConditionExecution | undefined;
+  /** The state of each of the condition's rules. */
   ruleStates?: RuleState[] | undefined;
 }
 
 /** The input of the `CreateCustomActionType` operation (`CreateCustomActionTypeCommand`). */
 export interface CreateCustomActionTypeInput {
-  /** Required. */
+  /**
+   * What kind of work the action does: `Source`, `Build`, `Deploy`, `Test`, `Invoke`, `Approval` or
+   * `Compute`.
+   *
+   * Required.
+   */
   category: ActionCategory | undefined;
-  /** Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The name of your action, as pipelines will name it in `actionTypeId.provider` (1 to 35 characters:
+   * letters, digits, `_`, `-`).
+   *
+   * Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   provider: string | undefined;
-  /** Required. Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The version of the action type, for example `1` (1 to 9 characters). Create a new version to change
+   * a type.
+   *
+   * Required. Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   version: string | undefined;
+  /** Links the console shows for actions of this type. */
   settings?: ActionTypeSettings | undefined;
-  /** Length: 0 to 10 items. */
+  /**
+   * The configuration properties actions of this type fill in (up to 10).
+   *
+   * Length: 0 to 10 items.
+   */
   configurationProperties?: ActionConfigurationProperty[] | undefined;
-  /** Required. */
+  /**
+   * How many input artifacts actions of this type take (0 to 5 each bound).
+   *
+   * Required.
+   */
   inputArtifactDetails: ArtifactDetails | undefined;
-  /** Required. */
+  /**
+   * How many output artifacts actions of this type produce (0 to 5 each bound).
+   *
+   * Required.
+   */
   outputArtifactDetails: ArtifactDetails | undefined;
+  /** Tags to put on the action type. */
   tags?: Tag[] | undefined;
 }
 
 /** The output of the `CreateCustomActionType` operation (`CreateCustomActionTypeCommand`). */
 export interface CreateCustomActionTypeOutput {
-  /** Required. */
+  /**
+   * The created action type, with owner `Custom`.
+   *
+   * Required.
+   */
   actionType: ActionType;
+  /** The tags on the action type. */
   tags?: Tag[] | undefined;
 }
 
 /** The input of the `CreatePipeline` operation (`CreatePipelineCommand`). */
 export interface CreatePipelineInput {
-  /** Required. */
+  /**
+   * The declaration of the pipeline: name, service role, artifact store and stages. Leave `version` out;
+   * a new pipeline gets version 1.
+   *
+   * Required.
+   */
   pipeline: PipelineDeclaration | undefined;
+  /** Tags to put on the pipeline. */
   tags?: Tag[] | undefined;
 }
 
 /** The output of the `CreatePipeline` operation (`CreatePipelineCommand`). */
 export interface CreatePipelineOutput {
+  /** The pipeline's declaration as stored, with `version` 1. */
   pipeline?: PipelineDeclaration | undefined;
+  /** The tags on the pipeline. */
   tags?: Tag[] | undefined;
 }
 
+/**
+ * The revision a job worker reports when it finishes a source action's job (`PutJobSuccessResult`), so
+ * the pipeline knows what the artifact holds.
+ */
 export interface CurrentRevision {
-  /** Required. Length: 1 to 1500 characters. */
+  /**
+   * The revision's id in the source, such as a commit id (1 to 1500 characters).
+   *
+   * Required. Length: 1 to 1500 characters.
+   */
   revision: string | undefined;
-  /** Required. Length: 1 to 100 characters. */
+  /**
+   * An id of the change that produced the revision (1 to 100 characters).
+   *
+   * Required. Length: 1 to 100 characters.
+   */
   changeIdentifier: string | undefined;
+  /** When the revision was created in the source. */
   created?: Date | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A short text about the revision, such as a commit message (1 to 2048 characters).
+   *
+   * Length: 1 to 2048 characters.
+   */
   revisionSummary?: string | undefined;
 }
 
 /** The input of the `DeleteCustomActionType` operation (`DeleteCustomActionTypeCommand`). */
 export interface DeleteCustomActionTypeInput {
-  /** Required. */
+  /**
+   * The category of the custom action type to delete.
+   *
+   * Required.
+   */
   category: ActionCategory | undefined;
-  /** Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The provider name of the custom action type to delete.
+   *
+   * Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   provider: string | undefined;
-  /** Required. Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The version of the custom action type to delete.
+   *
+   * Required. Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   version: string | undefined;
 }
 
 /** The input of the `DeletePipeline` operation (`DeletePipelineCommand`). */
 export interface DeletePipelineInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline to delete.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name: string | undefined;
 }
 
 /** The input of the `DeleteWebhook` operation (`DeleteWebhookCommand`). */
 export interface DeleteWebhookInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the webhook to delete.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name: string | undefined;
 }
 
 /** The output of the `DeleteWebhook` operation (`DeleteWebhookCommand`). */
 export interface DeleteWebhookOutput {}
 
+/**
+ * One target of a deploy action run, such as an EC2 instance, as `ListDeployActionExecutionTargets`
+ * returns it.
+ */
 export interface DeployActionExecutionTarget {
+  /** The target's id, such as an EC2 instance id. */
   targetId?: string | undefined;
+  /** The kind of target, such as `EC2`. */
   targetType?: string | undefined;
+  /** The deployment's status on this target, for example `InProgress`, `Succeeded` or `Failed`. */
   status?: string | undefined;
+  /** When the deployment to this target started. */
   startTime?: Date | undefined;
+  /** When the deployment to this target ended. Absent while it runs. */
   endTime?: Date | undefined;
+  /** The lifecycle events the deployment went through on this target, in order. */
   events?: DeployTargetEvent[] | undefined;
 }
 
+/** One lifecycle event of a deployment on a target, such as downloading the bundle or running a script. */
 export interface DeployTargetEvent {
+  /** The event's name. */
   name?: string | undefined;
+  /** The event's status, for example `Succeeded` or `Failed`. */
   status?: string | undefined;
+  /** When the event started. */
   startTime?: Date | undefined;
+  /** When the event ended. */
   endTime?: Date | undefined;
+  /** Details of the event: the Systems Manager command that ran it and its message. */
   context?: DeployTargetEventContext | undefined;
 }
 
+/** Details of a deployment event on a target. */
 export interface DeployTargetEventContext {
+  /** The id of the AWS Systems Manager command that ran the event on the target. */
   ssmCommandId?: string | undefined;
+  /** The message the event produced, such as an error. */
   message?: string | undefined;
 }
 
@@ -514,7 +1211,11 @@ export interface DeployTargetEventContext {
  * (`DeregisterWebhookWithThirdPartyCommand`).
  */
 export interface DeregisterWebhookWithThirdPartyInput {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the webhook to deregister from the repository host.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   webhookName?: string | undefined;
 }
 
@@ -526,256 +1227,568 @@ export interface DeregisterWebhookWithThirdPartyOutput {}
 
 /** The input of the `DisableStageTransition` operation (`DisableStageTransitionCommand`). */
 export interface DisableStageTransitionInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the stage whose transition is closed.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName: string | undefined;
-  /** Required. */
+  /**
+   * `Inbound` to stop executions entering the stage, `Outbound` to stop them leaving it.
+   *
+   * Required.
+   */
   transitionType: StageTransitionType | undefined;
-  /** Required. Length: 1 to 300 characters. Pattern: `^[a-zA-Z0-9!@ \(\)\.\*\?\-]+$` */
+  /**
+   * Why the transition is closed, shown in the console and in `GetPipelineState` (1 to 300 characters:
+   * letters, digits, spaces and `!@().*?-`).
+   *
+   * Required. Length: 1 to 300 characters. Pattern: `^[a-zA-Z0-9!@ \(\)\.\*\?\-]+$`
+   */
   reason: string | undefined;
 }
 
 /** The input of the `EnableStageTransition` operation (`EnableStageTransitionCommand`). */
 export interface EnableStageTransitionInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the stage whose transition is opened.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName: string | undefined;
-  /** Required. */
+  /**
+   * `Inbound` for executions entering the stage, `Outbound` for executions leaving it.
+   *
+   * Required.
+   */
   transitionType: StageTransitionType | undefined;
 }
 
+/** The AWS KMS key that encrypts a pipeline's artifacts in its artifact store. */
 export interface EncryptionKey {
-  /** Required. Length: 1 to 400 characters. */
+  /**
+   * The key, as a key id, key ARN or alias ARN (1 to 400 characters). Use the key ARN when actions in
+   * other accounts must read the artifacts.
+   *
+   * Required. Length: 1 to 400 characters.
+   */
   id: string | undefined;
-  /** Required. */
+  /**
+   * The kind of key; always `KMS`.
+   *
+   * Required.
+   */
   type: EncryptionKeyType | undefined;
 }
 
+/** An environment variable set for the commands of a Commands action. */
 export interface EnvironmentVariable {
-  /** Required. Length: 1 to 128 characters. Pattern: `^[A-Za-z0-9_]+$` */
+  /**
+   * The variable's name (1 to 128 characters: letters, digits, `_`).
+   *
+   * Required. Length: 1 to 128 characters. Pattern: `^[A-Za-z0-9_]+$`
+   */
   name: string | undefined;
-  /** Required. Length: 1 to 2000 characters. Pattern: `.*` */
+  /**
+   * The variable's value, or for `SECRETS_MANAGER` the secret's name or ARN (1 to 2000 characters).
+   * Values may refer to pipeline variables as `#{namespace.name}`.
+   *
+   * Required. Length: 1 to 2000 characters. Pattern: `.*`
+   */
   value: string | undefined;
+  /**
+   * `PLAINTEXT` (the default) to pass `value` as is, `SECRETS_MANAGER` to read the value from the named
+   * secret.
+   */
   type?: EnvironmentVariableType | undefined;
 }
 
+/** An error that an action or rule run met. */
 export interface ErrorDetails {
+  /** A code for the kind of error, as the provider reports it. */
   code?: string | undefined;
-  /** Length: 1 to 5000 characters. */
+  /**
+   * What went wrong (1 to 5000 characters).
+   *
+   * Length: 1 to 5000 characters.
+   */
   message?: string | undefined;
 }
 
+/**
+ * Progress a job worker reports with `PutJobSuccessResult` or `PutThirdPartyJobSuccessResult`, shown
+ * with the action's run.
+ */
 export interface ExecutionDetails {
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A short text about the work, shown in the console (1 to 2048 characters).
+   *
+   * Length: 1 to 2048 characters.
+   */
   summary?: string | undefined;
-  /** Length: 1 to 1500 characters. */
+  /**
+   * The id of the work in the worker's own system, used to fill the action type's execution URL template
+   * (1 to 1500 characters).
+   *
+   * Length: 1 to 1500 characters.
+   */
   externalExecutionId?: string | undefined;
-  /** Range: 0 to 100. */
+  /**
+   * How far the work is, in percent (0 to 100).
+   *
+   * Range: 0 to 100.
+   */
   percentComplete?: number | undefined;
 }
 
+/** What started a pipeline execution. */
 export interface ExecutionTrigger {
+  /** The kind of trigger, for example `StartPipelineExecution`, `Webhook` or `CloudWatchEvent`. */
   triggerType?: TriggerType | undefined;
-  /** Length: 0 to 1024 characters. */
+  /**
+   * Who or what triggered it, such as the ARN of the user who called `StartPipelineExecution` or the
+   * webhook's ARN (up to 1024 characters).
+   *
+   * Length: 0 to 1024 characters.
+   */
   triggerDetail?: string | undefined;
 }
 
+/** The settings of an action type's executor. Set the member that matches the executor's type. */
 export interface ExecutorConfiguration {
+  /** For the `Lambda` executor: the function that runs the jobs. */
   lambdaExecutorConfiguration?: LambdaExecutorConfiguration | undefined;
+  /** For the `JobWorker` executor: who may poll for the jobs. */
   jobWorkerExecutorConfiguration?: JobWorkerExecutorConfiguration | undefined;
 }
 
+/** What a stage does when it fails: retry, roll back, or check a condition first. */
 export interface FailureConditions {
+  /**
+   * What happens when the stage fails: `ROLLBACK` to the last successful execution's revisions, or
+   * `RETRY` the stage.
+   */
   result?: Result | undefined;
+  /** How the stage is retried, when `result` is `RETRY`. */
   retryConfiguration?: RetryConfiguration | undefined;
-  /** Length: exactly 1 items. */
+  /**
+   * A condition to check when the stage fails (exactly one); its result applies when its rules do not
+   * pass.
+   *
+   * Length: exactly 1 items.
+   */
   conditions?: Condition[] | undefined;
 }
 
+/**
+ * Why a job failed, reported by a job worker with `PutJobFailureResult` or
+ * `PutThirdPartyJobFailureResult`.
+ */
 export interface FailureDetails {
-  /** Required. */
+  /**
+   * The kind of failure, for example `JobFailed` or `ConfigurationError`.
+   *
+   * Required.
+   */
   type: FailureType | undefined;
-  /** Required. Length: 1 to 5000 characters. */
+  /**
+   * What went wrong, shown on the action in the console (1 to 5000 characters).
+   *
+   * Required. Length: 1 to 5000 characters.
+   */
   message: string | undefined;
-  /** Length: 1 to 1500 characters. */
+  /**
+   * The id of the failed work in the worker's own system (1 to 1500 characters).
+   *
+   * Length: 1 to 1500 characters.
+   */
   externalExecutionId?: string | undefined;
 }
 
 /** The input of the `GetActionType` operation (`GetActionTypeCommand`). */
 export interface GetActionTypeInput {
-  /** Required. */
+  /**
+   * The category of the action type.
+   *
+   * Required.
+   */
   category: ActionCategory | undefined;
-  /** Required. Pattern: `^AWS|ThirdParty$` */
+  /**
+   * Who provides the action type: `AWS` or `ThirdParty`.
+   *
+   * Required. Pattern: `^AWS|ThirdParty$`
+   */
   owner: string | undefined;
-  /** Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The provider name of the action type.
+   *
+   * Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   provider: string | undefined;
-  /** Required. Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The version of the action type.
+   *
+   * Required. Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   version: string | undefined;
 }
 
 /** The output of the `GetActionType` operation (`GetActionTypeCommand`). */
 export interface GetActionTypeOutput {
+  /** The action type's full declaration. */
   actionType?: ActionTypeDeclaration | undefined;
 }
 
 /** The input of the `GetJobDetails` operation (`GetJobDetailsCommand`). */
 export interface GetJobDetailsInput {
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the job, as returned by `PollForJobs` (a UUID).
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   jobId: string | undefined;
 }
 
 /** The output of the `GetJobDetails` operation (`GetJobDetailsCommand`). */
 export interface GetJobDetailsOutput {
+  /** The job: its id, data and account. Absent when the job has no details to return. */
   jobDetails?: JobDetails | undefined;
 }
 
 /** The input of the `GetPipelineExecution` operation (`GetPipelineExecutionCommand`). */
 export interface GetPipelineExecutionInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the execution, as returned by `StartPipelineExecution` or `ListPipelineExecutions`.
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId: string | undefined;
 }
 
 /** The output of the `GetPipelineExecution` operation (`GetPipelineExecutionCommand`). */
 export interface GetPipelineExecutionOutput {
+  /** The execution's status, revisions, variables, trigger and mode. */
   pipelineExecution?: PipelineExecution | undefined;
 }
 
 /** The input of the `GetPipeline` operation (`GetPipelineCommand`). */
 export interface GetPipelineInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name: string | undefined;
-  /** Range: at least 1. */
+  /**
+   * The version of the declaration to read (1 or more). The latest when omitted.
+   *
+   * Range: at least 1.
+   */
   version?: number | undefined;
 }
 
 /** The output of the `GetPipeline` operation (`GetPipelineCommand`). */
 export interface GetPipelineOutput {
+  /** The pipeline's declaration, ready to edit and pass to `UpdatePipeline`. */
   pipeline?: PipelineDeclaration | undefined;
+  /** The pipeline's ARN and when it was created and last updated. */
   metadata?: PipelineMetadata | undefined;
 }
 
 /** The input of the `GetPipelineState` operation (`GetPipelineStateCommand`). */
 export interface GetPipelineStateInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name: string | undefined;
 }
 
 /** The output of the `GetPipelineState` operation (`GetPipelineStateCommand`). */
 export interface GetPipelineStateOutput {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName?: string | undefined;
-  /** Range: at least 1. */
+  /**
+   * The version of the pipeline declaration the state reflects.
+   *
+   * Range: at least 1.
+   */
   pipelineVersion?: number | undefined;
+  /** The state of each stage, in pipeline order. */
   stageStates?: StageState[] | undefined;
+  /** When the pipeline was created. */
   created?: Date | undefined;
+  /** When the pipeline was last updated. */
   updated?: Date | undefined;
 }
 
 /** The input of the `GetThirdPartyJobDetails` operation (`GetThirdPartyJobDetailsCommand`). */
 export interface GetThirdPartyJobDetailsInput {
-  /** Required. Length: 1 to 512 characters. */
+  /**
+   * The id of the third-party job, as returned by `PollForThirdPartyJobs`.
+   *
+   * Required. Length: 1 to 512 characters.
+   */
   jobId: string | undefined;
-  /** Required. Length: 1 to 256 characters. */
+  /**
+   * The client token the partner registered for the action.
+   *
+   * Required. Length: 1 to 256 characters.
+   */
   clientToken: string | undefined;
 }
 
 /** The output of the `GetThirdPartyJobDetails` operation (`GetThirdPartyJobDetailsCommand`). */
 export interface GetThirdPartyJobDetailsOutput {
+  /** The job: its id, data and nonce. */
   jobDetails?: ThirdPartyJobDetails | undefined;
 }
 
+/**
+ * Branch names a Git trigger filter matches, as glob patterns (for example `main` or `release/**`). A
+ * branch matches when it matches an include and no exclude.
+ */
 export interface GitBranchFilterCriteria {
-  /** Length: 1 to 8 items. */
+  /**
+   * Patterns of branches that start the pipeline (1 to 8, each up to 255 characters).
+   *
+   * Length: 1 to 8 items.
+   */
   includes?: string[] | undefined;
-  /** Length: 1 to 8 items. */
+  /**
+   * Patterns of branches that never start the pipeline, even when they match an include (1 to 8).
+   *
+   * Length: 1 to 8 items.
+   */
   excludes?: string[] | undefined;
 }
 
+/**
+ * The Git events that start a V2 pipeline through one of its source actions: pushes (by branch, tag or
+ * file path) and pull requests.
+ */
 export interface GitConfiguration {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline's source action (of a CodeStar connection) whose repository the events come
+   * from.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   sourceActionName: string | undefined;
-  /** Length: 1 to 3 items. */
+  /**
+   * Filters for push events (1 to 3); a push starts the pipeline when it matches one.
+   *
+   * Length: 1 to 3 items.
+   */
   push?: GitPushFilter[] | undefined;
-  /** Length: 1 to 3 items. */
+  /**
+   * Filters for pull request events (1 to 3); an event starts the pipeline when it matches one.
+   *
+   * Length: 1 to 3 items.
+   */
   pullRequest?: GitPullRequestFilter[] | undefined;
 }
 
+/**
+ * File paths a Git trigger filter matches, as glob patterns (for example `src/**`). An event matches
+ * when a changed file matches an include and no exclude.
+ */
 export interface GitFilePathFilterCriteria {
-  /** Length: 1 to 8 items. */
+  /**
+   * Patterns of file paths that start the pipeline when changed (1 to 8, each up to 255 characters).
+   *
+   * Length: 1 to 8 items.
+   */
   includes?: string[] | undefined;
-  /** Length: 1 to 8 items. */
+  /**
+   * Patterns of file paths whose changes never start the pipeline (1 to 8).
+   *
+   * Length: 1 to 8 items.
+   */
   excludes?: string[] | undefined;
 }
 
+/** A filter for pull request events: which events, on which destination branches, changing which files. */
 export interface GitPullRequestFilter {
-  /** Length: 1 to 3 items. */
+  /**
+   * The pull request events that match (1 to 3): `OPEN`, `UPDATED`, `CLOSED`.
+   *
+   * Length: 1 to 3 items.
+   */
   events?: GitPullRequestEventType[] | undefined;
+  /** The destination branches of the pull requests that match. */
   branches?: GitBranchFilterCriteria | undefined;
+  /** The changed file paths that match. */
   filePaths?: GitFilePathFilterCriteria | undefined;
 }
 
+/** A filter for push events: which tags or branches were pushed, changing which files. */
 export interface GitPushFilter {
+  /** The pushed tags that match. */
   tags?: GitTagFilterCriteria | undefined;
+  /** The pushed branches that match. */
   branches?: GitBranchFilterCriteria | undefined;
+  /** The changed file paths that match. */
   filePaths?: GitFilePathFilterCriteria | undefined;
 }
 
+/**
+ * Tag names a Git trigger filter matches, as glob patterns (for example `v*`). A tag matches when it
+ * matches an include and no exclude.
+ */
 export interface GitTagFilterCriteria {
-  /** Length: 1 to 8 items. */
+  /**
+   * Patterns of tags that start the pipeline (1 to 8, each up to 255 characters).
+   *
+   * Length: 1 to 8 items.
+   */
   includes?: string[] | undefined;
-  /** Length: 1 to 8 items. */
+  /**
+   * Patterns of tags that never start the pipeline (1 to 8).
+   *
+   * Length: 1 to 8 items.
+   */
   excludes?: string[] | undefined;
 }
 
+/** An artifact an action reads. */
 export interface InputArtifact {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[a-zA-Z0-9_\-]+$` */
+  /**
+   * The name an earlier action gave its output artifact (1 to 100 characters: letters, digits, `_`,
+   * `-`).
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[a-zA-Z0-9_\-]+$`
+   */
   name: string | undefined;
 }
 
+/**
+ * A job of a custom action, as `PollForJobs` returns it: everything a worker needs to do the action's
+ * work.
+ */
 export interface Job {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The job's id (a UUID), used with `AcknowledgeJob` and the result operations.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   id?: string | undefined;
+  /**
+   * What the job is about: action type and configuration, pipeline context, artifacts, artifact
+   * credentials and continuation token.
+   */
   data?: JobData | undefined;
-  /** Length: 1 to 50 characters. */
+  /**
+   * A value to pass to `AcknowledgeJob`, proving this worker received the job.
+   *
+   * Length: 1 to 50 characters.
+   */
   nonce?: string | undefined;
-  /** Pattern: `^[0-9]{12}$` */
+  /**
+   * The 12-digit id of the AWS account the pipeline belongs to.
+   *
+   * Pattern: `^[0-9]{12}$`
+   */
   accountId?: string | undefined;
 }
 
+/**
+ * What a job is about: the action's type and configuration, where it stands in the pipeline, the
+ * artifacts to read and write, and credentials for the artifact bucket.
+ */
 export interface JobData {
+  /** The action type of the job's action. */
   actionTypeId?: ActionTypeId | undefined;
+  /** The action's configuration, with variables resolved. */
   actionConfiguration?: ActionConfiguration | undefined;
+  /** The pipeline, stage and action the job belongs to, and the execution. */
   pipelineContext?: PipelineContext | undefined;
+  /** The artifacts to read, with their S3 locations and revisions. */
   inputArtifacts?: Artifact[] | undefined;
+  /** The artifacts to write, with the S3 locations to write them to. */
   outputArtifacts?: Artifact[] | undefined;
-  /** Sensitive. */
+  /**
+   * Temporary credentials for reading and writing the artifacts. Secret: never log them.
+   *
+   * Sensitive.
+   */
   artifactCredentials?: AWSSessionCredentials | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * The token a previous job of this action passed to `PutJobSuccessResult` to be continued; absent on
+   * the first job. Use it to find the work already started.
+   *
+   * Length: 1 to 2048 characters.
+   */
   continuationToken?: string | undefined;
+  /** The KMS key the artifacts are encrypted with, when the artifact store has one. */
   encryptionKey?: EncryptionKey | undefined;
 }
 
+/** A job of a custom action as `GetJobDetails` returns it. */
 export interface JobDetails {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The job's id (a UUID).
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   id?: string | undefined;
+  /**
+   * What the job is about: action type and configuration, pipeline context, artifacts and artifact
+   * credentials.
+   */
   data?: JobData | undefined;
-  /** Pattern: `^[0-9]{12}$` */
+  /**
+   * The 12-digit id of the AWS account the pipeline belongs to.
+   *
+   * Pattern: `^[0-9]{12}$`
+   */
   accountId?: string | undefined;
 }
 
+/** Who may poll for the jobs of an action type run by job workers. */
 export interface JobWorkerExecutorConfiguration {
-  /** Length: 1 to 1000 items. */
+  /**
+   * The account ids (12 digits) whose workers may poll for jobs (1 to 1000).
+   *
+   * Length: 1 to 1000 items.
+   */
   pollingAccounts?: string[] | undefined;
-  /** Length: 1 to 10 items. */
+  /**
+   * The AWS service principals that may poll for jobs, such as `codebuild.amazonaws.com` (1 to 10).
+   *
+   * Length: 1 to 10 items.
+   */
   pollingServicePrincipals?: string[] | undefined;
 }
 
+/** The Lambda function that runs the jobs of an action type. */
 export interface LambdaExecutorConfiguration {
   /**
+   * The ARN of the function (`arn:aws:lambda:<region>:<account>:function:<name>`, up to 140 characters).
+   *
    * Required.
    * Length: 1 to 140 characters.
    * Pattern: `^arn:aws(-[\w]+)*:lambda:.+:[0-9]{12}:function:.+$`
@@ -783,45 +1796,92 @@ export interface LambdaExecutorConfiguration {
   lambdaFunctionArn: string | undefined;
 }
 
+/**
+ * Selects the runs of one pipeline execution: only the latest try of each stage, or every try (stages
+ * can run more than once through retries and rollbacks).
+ */
 export interface LatestInPipelineExecutionFilter {
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the pipeline execution.
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId: string | undefined;
-  /** Required. */
+  /**
+   * `Latest` for the runs of each stage's latest try, `All` for the runs of every try.
+   *
+   * Required.
+   */
   startTimeRange: StartTimeRange | undefined;
 }
 
 /** The input of the `ListActionExecutions` operation (`ListActionExecutionsCommand`). */
 export interface ListActionExecutionsInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
+  /** Only the action runs of one pipeline execution. All of the pipeline's runs when omitted. */
   filter?: ActionExecutionFilter | undefined;
-  /** Range: 1 to 100. */
+  /**
+   * The most action runs to return in one page (1 to 100); 100 when omitted.
+   *
+   * Range: 1 to 100.
+   */
   maxResults?: number | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * The `nextToken` of the previous page, to get the next one. Omit it for the first page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
 /** The output of the `ListActionExecutions` operation (`ListActionExecutionsCommand`). */
 export interface ListActionExecutionsOutput {
+  /** The action runs of this page, newest first. */
   actionExecutionDetails?: ActionExecutionDetail[] | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * Present when more action runs remain: pass it as `nextToken` to get the next page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
 /** The input of the `ListActionTypes` operation (`ListActionTypesCommand`). */
 export interface ListActionTypesInput {
+  /** Only action types of this owner: `AWS`, `ThirdParty` or `Custom`. All owners when omitted. */
   actionOwnerFilter?: ActionOwner | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * The `nextToken` of the previous page, to get the next one. Omit it for the first page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
-  /** Length: 4 to 30 characters. */
+  /**
+   * Only action types available in this Region (4 to 30 characters, for example `us-west-2`).
+   *
+   * Length: 4 to 30 characters.
+   */
   regionFilter?: string | undefined;
 }
 
 /** The output of the `ListActionTypes` operation (`ListActionTypesCommand`). */
 export interface ListActionTypesOutput {
-  /** Required. */
+  /**
+   * The action types of this page.
+   *
+   * Required.
+   */
   actionTypes: ActionType[];
-  /** Length: 1 to 2048 characters. */
+  /**
+   * Present when more action types remain: pass it as `nextToken` to get the next page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
@@ -830,14 +1890,31 @@ export interface ListActionTypesOutput {
  * (`ListDeployActionExecutionTargetsCommand`).
  */
 export interface ListDeployActionExecutionTargetsInput {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline the action belongs to.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName?: string | undefined;
-  /** Required. */
+  /**
+   * The id of the deploy action's run, from `ListActionExecutions` or `GetPipelineState`.
+   *
+   * Required.
+   */
   actionExecutionId: string | undefined;
+  /** Only targets that match these filters, for example by status. */
   filters?: TargetFilter[] | undefined;
-  /** Range: 1 to 100. */
+  /**
+   * The most targets to return in one page (1 to 100); 100 when omitted.
+   *
+   * Range: 1 to 100.
+   */
   maxResults?: number | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * The `nextToken` of the previous page, to get the next one. Omit it for the first page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
@@ -846,374 +1923,808 @@ export interface ListDeployActionExecutionTargetsInput {
  * (`ListDeployActionExecutionTargetsCommand`).
  */
 export interface ListDeployActionExecutionTargetsOutput {
+  /** The targets of this page. */
   targets?: DeployActionExecutionTarget[] | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * Present when more targets remain: pass it as `nextToken` to get the next page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
 /** The input of the `ListPipelineExecutions` operation (`ListPipelineExecutionsCommand`). */
 export interface ListPipelineExecutionsInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
-  /** Range: 1 to 100. */
+  /**
+   * The most executions to return in one page (1 to 100); 100 when omitted.
+   *
+   * Range: 1 to 100.
+   */
   maxResults?: number | undefined;
+  /** Only executions that succeeded in a given stage. */
   filter?: PipelineExecutionFilter | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * The `nextToken` of the previous page, to get the next one. Omit it for the first page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
 /** The output of the `ListPipelineExecutions` operation (`ListPipelineExecutionsCommand`). */
 export interface ListPipelineExecutionsOutput {
+  /** The executions of this page, newest first. */
   pipelineExecutionSummaries?: PipelineExecutionSummary[] | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * Present when more executions remain: pass it as `nextToken` to get the next page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
 /** The input of the `ListPipelines` operation (`ListPipelinesCommand`). */
 export interface ListPipelinesInput {
-  /** Length: 1 to 2048 characters. */
+  /**
+   * The `nextToken` of the previous page, to get the next one. Omit it for the first page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
-  /** Range: 1 to 1000. */
+  /**
+   * The most pipelines to return in one page (1 to 1000); 1000 when omitted.
+   *
+   * Range: 1 to 1000.
+   */
   maxResults?: number | undefined;
 }
 
 /** The output of the `ListPipelines` operation (`ListPipelinesCommand`). */
 export interface ListPipelinesOutput {
+  /** The pipelines of this page. */
   pipelines?: PipelineSummary[] | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * Present when more pipelines remain: pass it as `nextToken` to get the next page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
 /** The input of the `ListRuleExecutions` operation (`ListRuleExecutionsCommand`). */
 export interface ListRuleExecutionsInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
+  /** Only the rule runs of one pipeline execution. All of the pipeline's rule runs when omitted. */
   filter?: RuleExecutionFilter | undefined;
-  /** Range: 1 to 100. */
+  /**
+   * The most rule runs to return in one page (1 to 100); 100 when omitted.
+   *
+   * Range: 1 to 100.
+   */
   maxResults?: number | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * The `nextToken` of the previous page, to get the next one. Omit it for the first page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
 /** The output of the `ListRuleExecutions` operation (`ListRuleExecutionsCommand`). */
 export interface ListRuleExecutionsOutput {
+  /** The rule runs of this page, newest first. */
   ruleExecutionDetails?: RuleExecutionDetail[] | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * Present when more rule runs remain: pass it as `nextToken` to get the next page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
 /** The input of the `ListRuleTypes` operation (`ListRuleTypesCommand`). */
 export interface ListRuleTypesInput {
+  /** Only rule types of this owner; `AWS` is the only owner. */
   ruleOwnerFilter?: RuleOwner | undefined;
-  /** Length: 4 to 30 characters. */
+  /**
+   * Only rule types available in this Region (4 to 30 characters, for example `us-west-2`).
+   *
+   * Length: 4 to 30 characters.
+   */
   regionFilter?: string | undefined;
 }
 
 /** The output of the `ListRuleTypes` operation (`ListRuleTypesCommand`). */
 export interface ListRuleTypesOutput {
-  /** Required. */
+  /**
+   * The rule types that stage conditions can use.
+   *
+   * Required.
+   */
   ruleTypes: RuleType[];
 }
 
 /** The input of the `ListTagsForResource` operation (`ListTagsForResourceCommand`). */
 export interface ListTagsForResourceInput {
-  /** Required. Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$` */
+  /**
+   * The ARN of the pipeline, custom action type or webhook.
+   *
+   * Required. Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$`
+   */
   resourceArn: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * The `nextToken` of the previous page, to get the next one. Omit it for the first page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
-  /** Range: 1 to 100. */
+  /**
+   * The most tags to return in one page (1 to 100); 100 when omitted.
+   *
+   * Range: 1 to 100.
+   */
   maxResults?: number | undefined;
 }
 
 /** The output of the `ListTagsForResource` operation (`ListTagsForResourceCommand`). */
 export interface ListTagsForResourceOutput {
+  /** The tags of this page. */
   tags?: Tag[] | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * Present when more tags remain: pass it as `nextToken` to get the next page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   nextToken?: string | undefined;
 }
 
+/**
+ * A webhook as `ListWebhooks` and `PutWebhook` return it: its definition, the URL to call and how it
+ * fared last.
+ */
 export interface ListWebhookItem {
-  /** Required. */
+  /**
+   * The webhook's definition: name, target pipeline and action, filters and authentication.
+   *
+   * Required.
+   */
   definition: WebhookDefinition;
-  /** Required. Length: 1 to 1000 characters. */
+  /**
+   * The URL the repository host calls.
+   *
+   * Required. Length: 1 to 1000 characters.
+   */
   url: string;
+  /** The message of the last error the webhook met, such as a failed registration or a rejected call. */
   errorMessage?: string | undefined;
+  /** The code of the last error the webhook met. */
   errorCode?: string | undefined;
+  /** When the webhook last started the pipeline. */
   lastTriggered?: Date | undefined;
+  /** The webhook's ARN, for the tag operations. */
   arn?: string | undefined;
+  /** The tags on the webhook. */
   tags?: Tag[] | undefined;
 }
 
 /** The input of the `ListWebhooks` operation (`ListWebhooksCommand`). */
 export interface ListWebhooksInput {
-  /** Length: 1 to 2048 characters. */
+  /**
+   * The `NextToken` of the previous page, to get the next one. Omit it for the first page. Note the
+   * capital N, unlike other operations.
+   *
+   * Length: 1 to 2048 characters.
+   */
   NextToken?: string | undefined;
-  /** Range: 1 to 100. */
+  /**
+   * The most webhooks to return in one page (1 to 100); 100 when omitted. Note the capital M, unlike
+   * other operations.
+   *
+   * Range: 1 to 100.
+   */
   MaxResults?: number | undefined;
 }
 
 /** The output of the `ListWebhooks` operation (`ListWebhooksCommand`). */
 export interface ListWebhooksOutput {
+  /** The webhooks of this page. */
   webhooks?: ListWebhookItem[] | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * Present when more webhooks remain: pass it as `NextToken` to get the next page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   NextToken?: string | undefined;
 }
 
+/** An artifact an action produces. */
 export interface OutputArtifact {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[a-zA-Z0-9_\-]+$` */
+  /**
+   * The artifact's name, unique within the pipeline (1 to 100 characters: letters, digits, `_`, `-`).
+   * Later actions read it by this name.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[a-zA-Z0-9_\-]+$`
+   */
   name: string | undefined;
-  /** Length: 1 to 10 items. */
+  /**
+   * For Commands actions: the paths of the files, relative to the working directory, that make up the
+   * artifact (1 to 10, each up to 128 characters; glob patterns allowed).
+   *
+   * Length: 1 to 10 items.
+   */
   files?: string[] | undefined;
 }
 
 /** The input of the `OverrideStageCondition` operation (`OverrideStageConditionCommand`). */
 export interface OverrideStageConditionInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the stage whose condition is overridden.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName: string | undefined;
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the execution the condition holds, which must be the latest one in the stage.
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId: string | undefined;
-  /** Required. */
+  /**
+   * Which condition to override: `BEFORE_ENTRY` or `ON_SUCCESS`.
+   *
+   * Required.
+   */
   conditionType: ConditionType | undefined;
 }
 
+/** Where a job stands: the pipeline, stage and action it belongs to, and the execution it runs in. */
 export interface PipelineContext {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName?: string | undefined;
+  /** The stage the job's action belongs to. */
   stage?: StageContext | undefined;
+  /** The job's action and the id of its run. */
   action?: ActionContext | undefined;
-  /** Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$` */
+  /**
+   * The pipeline's ARN.
+   *
+   * Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$`
+   */
   pipelineArn?: string | undefined;
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the pipeline execution the job runs in.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
 }
 
+/**
+ * The whole definition of a pipeline: its name and service role, where artifacts are stored, its
+ * stages and actions in order, and (for V2 pipelines) its variables, triggers and execution mode.
+ * `CreatePipeline` and `UpdatePipeline` take it; `GetPipeline` returns it.
+ */
 export interface PipelineDeclaration {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The pipeline's name, unique in the account and Region (1 to 100 characters: letters, digits, `.`,
+   * `@`, `-`, `_`).
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name: string | undefined;
-  /** Required. Length: 0 to 1024 characters. Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/` */
+  /**
+   * The ARN of the IAM service role CodePipeline assumes to run the pipeline's actions
+   * (`arn:aws:iam::<account>:role/<name>`).
+   *
+   * Required. Length: 0 to 1024 characters. Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/`
+   */
   roleArn: string | undefined;
+  /**
+   * The S3 bucket that stores the pipeline's artifacts, for a pipeline whose actions all run in its own
+   * Region. Set either this or `artifactStores`.
+   */
   artifactStore?: ArtifactStore | undefined;
+  /**
+   * One artifact store per Region, keyed by Region name, for pipelines with cross-Region actions. It
+   * must include the pipeline's own Region. Set either this or `artifactStore`.
+   */
   artifactStores?: Record<string, ArtifactStore> | undefined;
-  /** Required. */
+  /**
+   * The stages, in the order executions go through them. The first holds only source actions; a pipeline
+   * needs at least two stages.
+   *
+   * Required.
+   */
   stages: StageDeclaration[] | undefined;
-  /** Range: at least 1. */
+  /**
+   * The declaration's version: 1 for a new pipeline, incremented by each update. Leave it out when
+   * creating; when updating, the service sets it.
+   *
+   * Range: at least 1.
+   */
   version?: number | undefined;
+  /**
+   * How executions that arrive while others run are handled: `SUPERSEDED` (the default), `QUEUED` or
+   * `PARALLEL`. The last two need a V2 pipeline.
+   */
   executionMode?: ExecutionMode | undefined;
+  /**
+   * `V1` or `V2`. V2 adds pipeline variables, Git triggers, the `QUEUED` and `PARALLEL` execution modes,
+   * stage conditions and rollback, and is billed per action minute.
+   */
   pipelineType?: PipelineType | undefined;
-  /** Length: 0 to 50 items. */
+  /**
+   * Variables of the pipeline (V2, up to 50), which actions read as `#{variables.name}` and
+   * `StartPipelineExecution` can set per run.
+   *
+   * Length: 0 to 50 items.
+   */
   variables?: PipelineVariableDeclaration[] | undefined;
-  /** Length: 0 to 50 items. */
+  /**
+   * Git triggers of the pipeline (V2, up to 50): which pushes and pull requests start it.
+   *
+   * Length: 0 to 50 items.
+   */
   triggers?: PipelineTriggerDeclaration[] | undefined;
 }
 
+/** One execution of a pipeline, as `GetPipelineExecution` returns it. */
 export interface PipelineExecution {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName?: string | undefined;
-  /** Range: at least 1. */
+  /**
+   * The version of the pipeline declaration the execution runs.
+   *
+   * Range: at least 1.
+   */
   pipelineVersion?: number | undefined;
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The execution's id.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
+  /** The execution's status, for example `InProgress`, `Succeeded`, `Failed`, `Stopped` or `Superseded`. */
   status?: PipelineExecutionStatus | undefined;
+  /** A short text about the status, for example why the execution failed or stopped. */
   statusSummary?: string | undefined;
+  /** The source revisions the execution runs, one per source artifact. */
   artifactRevisions?: ArtifactRevision[] | undefined;
+  /** The pipeline variables of the execution, with the values they resolved to. */
   variables?: ResolvedPipelineVariable[] | undefined;
+  /** What started the execution. */
   trigger?: ExecutionTrigger | undefined;
+  /** The execution mode the pipeline had when the execution started. */
   executionMode?: ExecutionMode | undefined;
+  /** `STANDARD`, or `ROLLBACK` for an execution that rolls a stage back. */
   executionType?: ExecutionType | undefined;
+  /** For a rollback: the execution whose revisions it redeploys. */
   rollbackMetadata?: PipelineRollbackMetadata | undefined;
 }
 
+/** Narrows `ListPipelineExecutions`. */
 export interface PipelineExecutionFilter {
+  /** Only executions that succeeded in the given stage. */
   succeededInStage?: SucceededInStageFilter | undefined;
 }
 
+/** One execution of a pipeline, as `ListPipelineExecutions` returns it. */
 export interface PipelineExecutionSummary {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The execution's id.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
+  /** The execution's status. */
   status?: PipelineExecutionStatus | undefined;
+  /** A short text about the status, for example why the execution failed or stopped. */
   statusSummary?: string | undefined;
+  /** When the execution started. */
   startTime?: Date | undefined;
+  /** When the execution last changed; its end time once it has finished. */
   lastUpdateTime?: Date | undefined;
+  /** The source revisions the execution runs, one per source action. */
   sourceRevisions?: SourceRevision[] | undefined;
+  /** What started the execution. */
   trigger?: ExecutionTrigger | undefined;
+  /** Why the execution was stopped, when it was. */
   stopTrigger?: StopExecutionTrigger | undefined;
+  /** The execution mode the pipeline had when the execution started. */
   executionMode?: ExecutionMode | undefined;
+  /** `STANDARD`, or `ROLLBACK` for an execution that rolls a stage back. */
   executionType?: ExecutionType | undefined;
+  /** For a rollback: the execution whose revisions it redeploys. */
   rollbackMetadata?: PipelineRollbackMetadata | undefined;
 }
 
+/** Facts about a pipeline that are not part of its declaration. */
 export interface PipelineMetadata {
-  /** Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$` */
+  /**
+   * The pipeline's ARN, for the tag operations and IAM policies.
+   *
+   * Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$`
+   */
   pipelineArn?: string | undefined;
+  /** When the pipeline was created. */
   created?: Date | undefined;
+  /** When the pipeline was last updated. */
   updated?: Date | undefined;
+  /**
+   * When CodePipeline stopped polling the pipeline's sources for changes because the pipeline was
+   * inactive; absent while polling is on.
+   */
   pollingDisabledAt?: Date | undefined;
 }
 
+/** Details of a rollback execution. */
 export interface PipelineRollbackMetadata {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the earlier execution whose revisions the rollback redeploys.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   rollbackTargetPipelineExecutionId?: string | undefined;
 }
 
+/** A pipeline as `ListPipelines` returns it. */
 export interface PipelineSummary {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The pipeline's name.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name?: string | undefined;
-  /** Range: at least 1. */
+  /**
+   * The latest version of the pipeline's declaration.
+   *
+   * Range: at least 1.
+   */
   version?: number | undefined;
+  /** `V1` or `V2`. */
   pipelineType?: PipelineType | undefined;
+  /** How the pipeline handles executions that overlap. */
   executionMode?: ExecutionMode | undefined;
+  /** When the pipeline was created. */
   created?: Date | undefined;
+  /** When the pipeline was last updated. */
   updated?: Date | undefined;
 }
 
+/** A trigger of a V2 pipeline: Git events from a connected repository that start it. */
 export interface PipelineTriggerDeclaration {
-  /** Required. */
+  /**
+   * The kind of source the events come from; `CodeStarSourceConnection` is the only one.
+   *
+   * Required.
+   */
   providerType: PipelineTriggerProviderType | undefined;
-  /** Required. */
+  /**
+   * Which source action, and which pushes and pull requests, start the pipeline.
+   *
+   * Required.
+   */
   gitConfiguration: GitConfiguration | undefined;
 }
 
+/** A value for a pipeline variable, given to `StartPipelineExecution`. */
 export interface PipelineVariable {
-  /** Required. Length: 1 to 128 characters. Pattern: `^[A-Za-z0-9@\-_]+$` */
+  /**
+   * The variable's name, as declared in the pipeline (1 to 128 characters: letters, digits, `@`, `-`,
+   * `_`).
+   *
+   * Required. Length: 1 to 128 characters. Pattern: `^[A-Za-z0-9@\-_]+$`
+   */
   name: string | undefined;
-  /** Required. Length: 1 to 1000 characters. Pattern: `.*` */
+  /**
+   * The variable's value for this execution (1 to 1000 characters).
+   *
+   * Required. Length: 1 to 1000 characters. Pattern: `.*`
+   */
   value: string | undefined;
 }
 
+/** A variable of a V2 pipeline, which actions read as `#{variables.name}`. */
 export interface PipelineVariableDeclaration {
-  /** Required. Length: 1 to 128 characters. Pattern: `^[A-Za-z0-9@\-_]+$` */
+  /**
+   * The variable's name (1 to 128 characters: letters, digits, `@`, `-`, `_`).
+   *
+   * Required. Length: 1 to 128 characters. Pattern: `^[A-Za-z0-9@\-_]+$`
+   */
   name: string | undefined;
-  /** Length: 1 to 1000 characters. Pattern: `.*` */
+  /**
+   * The value the variable has when an execution does not set it (1 to 1000 characters). Without it,
+   * executions started by `StartPipelineExecution` must set the variable.
+   *
+   * Length: 1 to 1000 characters. Pattern: `.*`
+   */
   defaultValue?: string | undefined;
-  /** Length: 0 to 200 characters. Pattern: `.*` */
+  /**
+   * What the variable is for (up to 200 characters).
+   *
+   * Length: 0 to 200 characters. Pattern: `.*`
+   */
   description?: string | undefined;
 }
 
 /** The input of the `PollForJobs` operation (`PollForJobsCommand`). */
 export interface PollForJobsInput {
-  /** Required. */
+  /**
+   * The custom action type to take jobs for (owner `Custom`).
+   *
+   * Required.
+   */
   actionTypeId: ActionTypeId | undefined;
-  /** Range: at least 1. */
+  /**
+   * The most jobs to return (1 or more); 1 when omitted.
+   *
+   * Range: at least 1.
+   */
   maxBatchSize?: number | undefined;
-  /** Length: 0 to 1 entries. */
+  /**
+   * Only jobs whose queryable configuration property has this value, as `{ propertyName: value }` (at
+   * most one entry; values 1 to 50 characters: letters, digits, `_`, `-`).
+   *
+   * Length: 0 to 1 entries.
+   */
   queryParam?: Record<string, string> | undefined;
 }
 
 /** The output of the `PollForJobs` operation (`PollForJobsCommand`). */
 export interface PollForJobsOutput {
+  /** The jobs now waiting for this worker; empty when there are none. */
   jobs?: Job[] | undefined;
 }
 
 /** The input of the `PollForThirdPartyJobs` operation (`PollForThirdPartyJobsCommand`). */
 export interface PollForThirdPartyJobsInput {
-  /** Required. */
+  /**
+   * The third-party action type to take jobs for (owner `ThirdParty`).
+   *
+   * Required.
+   */
   actionTypeId: ActionTypeId | undefined;
-  /** Range: at least 1. */
+  /**
+   * The most jobs to return (1 or more); 1 when omitted.
+   *
+   * Range: at least 1.
+   */
   maxBatchSize?: number | undefined;
 }
 
 /** The output of the `PollForThirdPartyJobs` operation (`PollForThirdPartyJobsCommand`). */
 export interface PollForThirdPartyJobsOutput {
+  /** The jobs now waiting, with their ids and client ids; empty when there are none. */
   jobs?: ThirdPartyJob[] | undefined;
 }
 
 /** The input of the `PutActionRevision` operation (`PutActionRevisionCommand`). */
 export interface PutActionRevisionInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the stage that holds the source action.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the source action.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   actionName: string | undefined;
-  /** Required. */
+  /**
+   * The new revision: its id, change id and creation time.
+   *
+   * Required.
+   */
   actionRevision: ActionRevision | undefined;
 }
 
 /** The output of the `PutActionRevision` operation (`PutActionRevisionCommand`). */
 export interface PutActionRevisionOutput {
-  /** Default: `false`. */
+  /**
+   * `true` when the revision differs from the action's current one and an execution was started. Default
+   * `false`.
+   *
+   * Default: `false`.
+   */
   newRevision?: boolean | undefined;
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the execution the revision started; absent when the revision was not new.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
 }
 
 /** The input of the `PutApprovalResult` operation (`PutApprovalResultCommand`). */
 export interface PutApprovalResultInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the stage that holds the approval action.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the approval action.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   actionName: string | undefined;
-  /** Required. */
+  /**
+   * The decision (`Approved` or `Rejected`) and a summary.
+   *
+   * Required.
+   */
   result: ApprovalResult | undefined;
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The approval's token, from the action's `latestExecution.token` in `GetPipelineState` (a UUID).
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   token: string | undefined;
 }
 
 /** The output of the `PutApprovalResult` operation (`PutApprovalResultCommand`). */
 export interface PutApprovalResultOutput {
+  /** When the result was recorded. */
   approvedAt?: Date | undefined;
 }
 
 /** The input of the `PutJobFailureResult` operation (`PutJobFailureResultCommand`). */
 export interface PutJobFailureResultInput {
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the job that failed (a UUID).
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   jobId: string | undefined;
-  /** Required. */
+  /**
+   * Why it failed: a failure type and a message shown on the action.
+   *
+   * Required.
+   */
   failureDetails: FailureDetails | undefined;
 }
 
 /** The input of the `PutJobSuccessResult` operation (`PutJobSuccessResultCommand`). */
 export interface PutJobSuccessResultInput {
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the job that succeeded (a UUID).
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   jobId: string | undefined;
+  /** For source actions: the revision the output artifact holds. */
   currentRevision?: CurrentRevision | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * Set it when the work is not finished: the action stays in progress and a new job follows with this
+   * token in its data. Omit it to finish the action (1 to 2048 characters).
+   *
+   * Length: 1 to 2048 characters.
+   */
   continuationToken?: string | undefined;
+  /** A summary, external id and progress to show with the action's run. */
   executionDetails?: ExecutionDetails | undefined;
+  /**
+   * The action's output variables, by name (letters, digits, `@`, `-`, `_`), for later actions to read
+   * as `#{namespace.name}`. Only with the final result, not with a continuation token.
+   */
   outputVariables?: Record<string, string> | undefined;
 }
 
 /** The input of the `PutThirdPartyJobFailureResult` operation (`PutThirdPartyJobFailureResultCommand`). */
 export interface PutThirdPartyJobFailureResultInput {
-  /** Required. Length: 1 to 512 characters. */
+  /**
+   * The id of the third-party job that failed.
+   *
+   * Required. Length: 1 to 512 characters.
+   */
   jobId: string | undefined;
-  /** Required. Length: 1 to 256 characters. */
+  /**
+   * The client token the partner registered for the action.
+   *
+   * Required. Length: 1 to 256 characters.
+   */
   clientToken: string | undefined;
-  /** Required. */
+  /**
+   * Why it failed: a failure type and a message shown on the action.
+   *
+   * Required.
+   */
   failureDetails: FailureDetails | undefined;
 }
 
 /** The input of the `PutThirdPartyJobSuccessResult` operation (`PutThirdPartyJobSuccessResultCommand`). */
 export interface PutThirdPartyJobSuccessResultInput {
-  /** Required. Length: 1 to 512 characters. */
+  /**
+   * The id of the third-party job that succeeded.
+   *
+   * Required. Length: 1 to 512 characters.
+   */
   jobId: string | undefined;
-  /** Required. Length: 1 to 256 characters. */
+  /**
+   * The client token the partner registered for the action.
+   *
+   * Required. Length: 1 to 256 characters.
+   */
   clientToken: string | undefined;
+  /** For source actions: the revision the output artifact holds. */
   currentRevision?: CurrentRevision | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * Set it when the work is not finished: a new job follows with this token in its data. Omit it to
+   * finish the action (1 to 2048 characters).
+   *
+   * Length: 1 to 2048 characters.
+   */
   continuationToken?: string | undefined;
+  /** A summary, external id and progress to show with the action's run. */
   executionDetails?: ExecutionDetails | undefined;
 }
 
 /** The input of the `PutWebhook` operation (`PutWebhookCommand`). */
 export interface PutWebhookInput {
-  /** Required. */
+  /**
+   * The webhook's definition: name, target pipeline and action, filters and authentication. A webhook
+   * with the same name is replaced.
+   *
+   * Required.
+   */
   webhook: WebhookDefinition | undefined;
+  /** Tags to put on the webhook. */
   tags?: Tag[] | undefined;
 }
 
 /** The output of the `PutWebhook` operation (`PutWebhookCommand`). */
 export interface PutWebhookOutput {
+  /** The webhook as stored, with its URL and ARN. */
   webhook?: ListWebhookItem | undefined;
 }
 
 /** The input of the `RegisterWebhookWithThirdParty` operation (`RegisterWebhookWithThirdPartyCommand`). */
 export interface RegisterWebhookWithThirdPartyInput {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the webhook to register with the repository host.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   webhookName?: string | undefined;
 }
 
@@ -1223,407 +2734,933 @@ export interface RegisterWebhookWithThirdPartyInput {
  */
 export interface RegisterWebhookWithThirdPartyOutput {}
 
+/** A pipeline variable of an execution, with the value it resolved to. */
 export interface ResolvedPipelineVariable {
+  /** The variable's name. */
   name?: string | undefined;
+  /** The value the execution used: the one given at start, or the declared default. */
   resolvedValue?: string | undefined;
 }
 
+/** How a failed stage is retried automatically. */
 export interface RetryConfiguration {
+  /** `FAILED_ACTIONS` to run only the actions that failed, `ALL_ACTIONS` to run the whole stage again. */
   retryMode?: StageRetryMode | undefined;
 }
 
 /** The input of the `RetryStageExecution` operation (`RetryStageExecutionCommand`). */
 export interface RetryStageExecutionInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the failed stage.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName: string | undefined;
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the execution that failed in the stage; it must be the latest one there.
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId: string | undefined;
-  /** Required. */
+  /**
+   * `FAILED_ACTIONS` to run only the actions that failed, `ALL_ACTIONS` to run every action of the stage
+   * again.
+   *
+   * Required.
+   */
   retryMode: StageRetryMode | undefined;
 }
 
 /** The output of the `RetryStageExecution` operation (`RetryStageExecutionCommand`). */
 export interface RetryStageExecutionOutput {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the execution being retried.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
 }
 
+/** How often a stage was retried in the latest execution, and how. */
 export interface RetryStageMetadata {
-  /** Range: at least 1. */
+  /**
+   * How many times the stage was retried automatically (1 or more). Absent when it never was.
+   *
+   * Range: at least 1.
+   */
   autoStageRetryAttempt?: number | undefined;
-  /** Range: at least 1. */
+  /**
+   * How many times the stage was retried with `RetryStageExecution` (1 or more). Absent when it never
+   * was.
+   *
+   * Range: at least 1.
+   */
   manualStageRetryAttempt?: number | undefined;
+  /** Whether the latest retry was automatic or manual. */
   latestRetryTrigger?: RetryTrigger | undefined;
 }
 
 /** The input of the `RollbackStage` operation (`RollbackStageCommand`). */
 export interface RollbackStageInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the stage to roll back.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName: string | undefined;
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the earlier execution that succeeded in the stage and whose revisions are redeployed.
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   targetPipelineExecutionId: string | undefined;
 }
 
 /** The output of the `RollbackStage` operation (`RollbackStageCommand`). */
 export interface RollbackStageOutput {
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the new execution that rolls the stage back.
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId: string;
 }
 
+/** One configuration property of a rule type: a setting that each rule of that type fills in. */
 export interface RuleConfigurationProperty {
-  /** Required. Length: 1 to 50 characters. */
+  /**
+   * The property's name, used as the key in a rule's `configuration` (1 to 50 characters).
+   *
+   * Required. Length: 1 to 50 characters.
+   */
   name: string;
-  /** Required. Default: `false`. */
+  /**
+   * Whether every rule of this type must set the property. Default `false`.
+   *
+   * Required. Default: `false`.
+   */
   required: boolean;
-  /** Required. Default: `false`. */
+  /**
+   * Whether the property identifies what the rule checks, rather than tuning it. Default `false`.
+   *
+   * Required. Default: `false`.
+   */
   key: boolean;
-  /** Required. Default: `false`. */
+  /**
+   * Whether the value is secret and masked in the console and in pipeline reads. Default `false`.
+   *
+   * Required. Default: `false`.
+   */
   secret: boolean;
-  /** Default: `false`. */
+  /**
+   * Whether the property can be used to filter work by its value. Default `false`.
+   *
+   * Default: `false`.
+   */
   queryable?: boolean | undefined;
-  /** Length: 1 to 160 characters. */
+  /**
+   * What the property means (1 to 160 characters).
+   *
+   * Length: 1 to 160 characters.
+   */
   description?: string | undefined;
+  /**
+   * The type of the property's value: `String`, `Number` or `Boolean`. Values are always sent as
+   * strings.
+   */
   type?: RuleConfigurationPropertyType | undefined;
 }
 
+/**
+ * One rule of a stage condition: which rule type it runs and how it is configured, for example a
+ * CloudWatch alarm to check or a time window to wait for.
+ */
 export interface RuleDeclaration {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The rule's name, unique within its condition (1 to 100 characters: letters, digits, `.`, `@`, `-`,
+   * `_`).
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name: string | undefined;
-  /** Required. */
+  /**
+   * The rule type the rule runs.
+   *
+   * Required.
+   */
   ruleTypeId: RuleTypeId | undefined;
-  /** Length: 0 to 200 entries. */
+  /**
+   * The rule's settings, by property name (up to 200 entries; values up to 10000 characters). The
+   * properties depend on the rule type. Values may refer to variables as `#{namespace.name}`.
+   *
+   * Length: 0 to 200 entries.
+   */
   configuration?: Record<string, string> | undefined;
-  /** Length: 1 to 50 items. */
+  /**
+   * Shell commands to run, for rules of the Commands type (1 to 50 commands of up to 1000 characters
+   * each).
+   *
+   * Length: 1 to 50 items.
+   */
   commands?: string[] | undefined;
+  /** The artifacts the rule reads, by name. */
   inputArtifacts?: InputArtifact[] | undefined;
-  /** Length: 0 to 1024 characters. Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/` */
+  /**
+   * The ARN of an IAM role the rule assumes instead of the pipeline's service role.
+   *
+   * Length: 0 to 1024 characters. Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/`
+   */
   roleArn?: string | undefined;
-  /** Length: 4 to 30 characters. */
+  /**
+   * The AWS Region the rule runs in. The pipeline's Region when omitted.
+   *
+   * Length: 4 to 30 characters.
+   */
   region?: string | undefined;
-  /** Range: 5 to 86400. */
+  /**
+   * How long the rule may run before it fails with a timeout, in minutes, for rule types that accept it.
+   * 5 to 86400.
+   *
+   * Range: 5 to 86400.
+   */
   timeoutInMinutes?: number | undefined;
 }
 
+/** The latest run of a rule, as `GetPipelineState` reports it for each rule of a condition. */
 export interface RuleExecution {
-  /** Length: 1 to 200 characters. */
+  /**
+   * The id of the run (1 to 200 characters).
+   *
+   * Length: 1 to 200 characters.
+   */
   ruleExecutionId?: string | undefined;
+  /** Whether the run is `InProgress`, `Succeeded`, `Failed` or `Abandoned`. */
   status?: RuleExecutionStatus | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A short text about the run's outcome.
+   *
+   * Length: 1 to 2048 characters.
+   */
   summary?: string | undefined;
+  /** When the status last changed. */
   lastStatusChange?: Date | undefined;
-  /** Length: 1 to 200 characters. Pattern: `^[a-zA-Z0-9\-\.]+$` */
+  /**
+   * A token that identifies this run of the rule.
+   *
+   * Length: 1 to 200 characters. Pattern: `^[a-zA-Z0-9\-\.]+$`
+   */
   token?: string | undefined;
+  /** The ARN of the user or role that last changed the run. */
   lastUpdatedBy?: string | undefined;
-  /** Length: 1 to 1500 characters. */
+  /**
+   * The id of the run in the system that did the check.
+   *
+   * Length: 1 to 1500 characters.
+   */
   externalExecutionId?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A link to the run in the system that did the check.
+   *
+   * Length: 1 to 2048 characters.
+   */
   externalExecutionUrl?: string | undefined;
+  /** The error code and message when the run failed. */
   errorDetails?: ErrorDetails | undefined;
 }
 
+/** One run of a rule, with its input and output, as `ListRuleExecutions` returns it. */
 export interface RuleExecutionDetail {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the pipeline execution the run belongs to.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
-  /** Length: 1 to 200 characters. */
+  /**
+   * The id of this run of the rule.
+   *
+   * Length: 1 to 200 characters.
+   */
   ruleExecutionId?: string | undefined;
-  /** Range: at least 1. */
+  /**
+   * The version of the pipeline declaration the run used.
+   *
+   * Range: at least 1.
+   */
   pipelineVersion?: number | undefined;
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the stage whose condition ran the rule.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName?: string | undefined;
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the rule.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   ruleName?: string | undefined;
+  /** When the run started. */
   startTime?: Date | undefined;
+  /** When the run was last updated; its end time once it has finished. */
   lastUpdateTime?: Date | undefined;
+  /** The ARN of the user or role that last changed the run. */
   updatedBy?: string | undefined;
+  /** Whether the run is `InProgress`, `Succeeded`, `Failed` or `Abandoned`. */
   status?: RuleExecutionStatus | undefined;
+  /** What the run was given: rule type, configuration, role, Region and input artifacts. */
   input?: RuleExecutionInput | undefined;
+  /** What the run produced: its result. */
   output?: RuleExecutionOutput | undefined;
 }
 
+/** Narrows `ListRuleExecutions` to the rule runs of one pipeline execution. Set one of the two members. */
 export interface RuleExecutionFilter {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * Only the rule runs of this pipeline execution.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
+  /** Only the rule runs of the given pipeline execution's latest try of each stage, or of all its tries. */
   latestInPipelineExecution?: LatestInPipelineExecutionFilter | undefined;
 }
 
+/** What one run of a rule was given, as reported by `ListRuleExecutions`. */
 export interface RuleExecutionInput {
+  /** The rule type that ran. */
   ruleTypeId?: RuleTypeId | undefined;
-  /** Length: 0 to 200 entries. */
+  /**
+   * The rule's configuration as declared, with variable references not yet resolved.
+   *
+   * Length: 0 to 200 entries.
+   */
   configuration?: Record<string, string> | undefined;
+  /** The rule's configuration as the run used it, with variables replaced by their values. */
   resolvedConfiguration?: Record<string, string> | undefined;
-  /** Length: 0 to 1024 characters. Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/` */
+  /**
+   * The ARN of the IAM role the run used.
+   *
+   * Length: 0 to 1024 characters. Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/`
+   */
   roleArn?: string | undefined;
-  /** Length: 4 to 30 characters. */
+  /**
+   * The AWS Region the rule ran in.
+   *
+   * Length: 4 to 30 characters.
+   */
   region?: string | undefined;
+  /** The artifacts the run read, with their S3 locations. */
   inputArtifacts?: ArtifactDetail[] | undefined;
 }
 
+/** What one run of a rule produced. */
 export interface RuleExecutionOutput {
+  /** The run's result: external id, summary, link and error. */
   executionResult?: RuleExecutionResult | undefined;
 }
 
+/** The result of a rule run as its provider reported it. */
 export interface RuleExecutionResult {
+  /** The id of the run in the system that did the check. */
   externalExecutionId?: string | undefined;
+  /** A short text about the result. */
   externalExecutionSummary?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A link to the run in the system that did the check.
+   *
+   * Length: 1 to 2048 characters.
+   */
   externalExecutionUrl?: string | undefined;
+  /** The error code and message when the run failed. */
   errorDetails?: ErrorDetails | undefined;
 }
 
+/** The revision a rule last worked with. */
 export interface RuleRevision {
-  /** Required. Length: 1 to 1500 characters. */
+  /**
+   * The revision's id (1 to 1500 characters).
+   *
+   * Required. Length: 1 to 1500 characters.
+   */
   revisionId: string;
-  /** Required. Length: 1 to 100 characters. */
+  /**
+   * An id of the change that produced the revision (1 to 100 characters).
+   *
+   * Required. Length: 1 to 100 characters.
+   */
   revisionChangeId: string;
-  /** Required. */
+  /**
+   * When the revision was created.
+   *
+   * Required.
+   */
   created: Date;
 }
 
+/** The state of one rule of a stage condition, as `GetPipelineState` reports it. */
 export interface RuleState {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The rule's name.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   ruleName?: string | undefined;
+  /** The revision the rule last worked with. */
   currentRevision?: RuleRevision | undefined;
+  /** The rule's latest run. */
   latestExecution?: RuleExecution | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A link to what the rule checks, in its provider's console.
+   *
+   * Length: 1 to 2048 characters.
+   */
   entityUrl?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A link to the rule's current revision.
+   *
+   * Length: 1 to 2048 characters.
+   */
   revisionUrl?: string | undefined;
 }
 
+/** A rule type that stage conditions can use, as `ListRuleTypes` returns it. */
 export interface RuleType {
-  /** Required. */
+  /**
+   * The rule type's identifier: category, owner, provider and version.
+   *
+   * Required.
+   */
   id: RuleTypeId;
+  /** Links the console shows for rules of this type. */
   settings?: RuleTypeSettings | undefined;
-  /** Length: 0 to 10 items. */
+  /**
+   * The configuration properties rules of this type fill in (up to 10).
+   *
+   * Length: 0 to 10 items.
+   */
   ruleConfigurationProperties?: RuleConfigurationProperty[] | undefined;
-  /** Required. */
+  /**
+   * How many input artifacts rules of this type take.
+   *
+   * Required.
+   */
   inputArtifactDetails: ArtifactDetails;
 }
 
+/** Identifies a rule type, as a rule declaration names it. */
 export interface RuleTypeId {
-  /** Required. */
+  /**
+   * The category; always `Rule`.
+   *
+   * Required.
+   */
   category: RuleCategory | undefined;
+  /** Who provides the type; `AWS` when omitted. */
   owner?: RuleOwner | undefined;
-  /** Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The rule type's name, for example `CloudWatchAlarm`, `DeploymentWindow`, `VariableCheck` or
+   * `Commands` (1 to 35 characters).
+   *
+   * Required. Length: 1 to 35 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   provider: string | undefined;
-  /** Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$` */
+  /**
+   * The version of the rule type, for example `1` (1 to 9 characters).
+   *
+   * Length: 1 to 9 characters. Pattern: `^[0-9A-Za-z_-]+$`
+   */
   version?: string | undefined;
 }
 
+/** Links the console shows for rules of a type, as URLs or URL templates. */
 export interface RuleTypeSettings {
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A page where users set up the rule in the provider's system.
+   *
+   * Length: 1 to 2048 characters.
+   */
   thirdPartyConfigurationUrl?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A URL template for what a rule checks.
+   *
+   * Length: 1 to 2048 characters.
+   */
   entityUrlTemplate?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A URL template for one run of the rule, filled with the run's external id.
+   *
+   * Length: 1 to 2048 characters.
+   */
   executionUrlTemplate?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A URL template for the revision a rule worked with.
+   *
+   * Length: 1 to 2048 characters.
+   */
   revisionUrlTemplate?: string | undefined;
 }
 
+/** The S3 object that holds a job's artifact. */
 export interface S3ArtifactLocation {
-  /** Required. */
+  /**
+   * The name of the artifact bucket.
+   *
+   * Required.
+   */
   bucketName: string;
-  /** Required. */
+  /**
+   * The key of the artifact object, a zip file.
+   *
+   * Required.
+   */
   objectKey: string;
 }
 
+/** The S3 object that holds an artifact an action run read or wrote. */
 export interface S3Location {
-  /** Length: 3 to 63 characters. */
+  /**
+   * The name of the artifact bucket (3 to 63 characters).
+   *
+   * Length: 3 to 63 characters.
+   */
   bucket?: string | undefined;
-  /** Length: 1 to 100 characters. */
+  /**
+   * The key of the artifact object (1 to 100 characters).
+   *
+   * Length: 1 to 100 characters.
+   */
   key?: string | undefined;
 }
 
+/** The revision a source action gave an execution, as `ListPipelineExecutions` reports it. */
 export interface SourceRevision {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the source action.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   actionName: string;
-  /** Length: 1 to 1500 characters. */
+  /**
+   * The revision's id in the source, such as a commit id or an S3 object version.
+   *
+   * Length: 1 to 1500 characters.
+   */
   revisionId?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A short text about the revision, such as a commit message.
+   *
+   * Length: 1 to 2048 characters.
+   */
   revisionSummary?: string | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A link to the revision in its source, such as the commit page.
+   *
+   * Length: 1 to 2048 characters.
+   */
   revisionUrl?: string | undefined;
 }
 
+/**
+ * The revision a source action should use in an execution started by `StartPipelineExecution`, instead
+ * of the latest one.
+ */
 export interface SourceRevisionOverride {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the source action.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   actionName: string | undefined;
-  /** Required. */
+  /**
+   * What `revisionValue` is: `COMMIT_ID`, `IMAGE_DIGEST`, `S3_OBJECT_VERSION_ID` or `S3_OBJECT_KEY`. It
+   * must suit the source action's provider.
+   *
+   * Required.
+   */
   revisionType: SourceRevisionType | undefined;
-  /** Required. Length: 1 to 1500 characters. */
+  /**
+   * The commit id, image digest, object version id or object key to use (1 to 1500 characters).
+   *
+   * Required. Length: 1 to 1500 characters.
+   */
   revisionValue: string | undefined;
 }
 
+/**
+ * The state of one kind of condition of a stage (before entry, on success or on failure), as
+ * `GetPipelineState` reports it.
+ */
 export interface StageConditionState {
+  /** The latest check of the stage's conditions of this kind. */
   latestExecution?: StageConditionsExecution | undefined;
+  /** The state of each condition of this kind. */
   conditionStates?: ConditionState[] | undefined;
 }
 
+/** The latest check of a stage's conditions of one kind. */
 export interface StageConditionsExecution {
+  /** The check's status, for example `InProgress`, `Succeeded`, `Failed` or `Overridden`. */
   status?: ConditionExecutionStatus | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * A short text about the check's outcome.
+   *
+   * Length: 1 to 2048 characters.
+   */
   summary?: string | undefined;
 }
 
+/** Which stage a job belongs to, as part of a job's pipeline context. */
 export interface StageContext {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The stage's name.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name?: string | undefined;
 }
 
+/**
+ * One stage of a pipeline declaration: its actions and, for V2 pipelines, what happens before it is
+ * entered, when it succeeds and when it fails.
+ */
 export interface StageDeclaration {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The stage's name, unique within the pipeline (1 to 100 characters: letters, digits, `.`, `@`, `-`,
+   * `_`).
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name: string | undefined;
+  /** Blockers of the stage. Rarely used. */
   blockers?: BlockerDeclaration[] | undefined;
-  /** Required. */
+  /**
+   * The stage's actions; their `runOrder` decides which run in parallel and which after others.
+   *
+   * Required.
+   */
   actions: ActionDeclaration[] | undefined;
+  /** What the stage does when it fails: roll back, retry, or check a condition. */
   onFailure?: FailureConditions | undefined;
+  /** A condition checked after the stage's actions succeed, before the execution moves on. */
   onSuccess?: SuccessConditions | undefined;
+  /** A condition checked before an execution enters the stage. */
   beforeEntry?: BeforeEntryConditions | undefined;
 }
 
+/** An execution's run through a stage. */
 export interface StageExecution {
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the pipeline execution.
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId: string;
-  /** Required. */
+  /**
+   * The status of the execution in the stage, for example `InProgress`, `Succeeded` or `Failed`.
+   *
+   * Required.
+   */
   status: StageExecutionStatus;
+  /** `STANDARD`, or `ROLLBACK` when the stage runs a rollback. */
   type?: ExecutionType | undefined;
 }
 
+/** The state of one stage, as `GetPipelineState` reports it. */
 export interface StageState {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The stage's name.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName?: string | undefined;
+  /** The execution waiting to enter the stage, when there is one (for example at a closed transition). */
   inboundExecution?: StageExecution | undefined;
+  /** The executions waiting to enter the stage, for pipelines in `QUEUED` or `PARALLEL` mode. */
   inboundExecutions?: StageExecution[] | undefined;
+  /** Whether executions may enter the stage, and who closed the transition and why. */
   inboundTransitionState?: TransitionState | undefined;
+  /** The state of each action of the stage. */
   actionStates?: ActionState[] | undefined;
+  /** The execution that ran in the stage last, or runs there now, and its status. */
   latestExecution?: StageExecution | undefined;
+  /** The state of the stage's before-entry condition. */
   beforeEntryConditionState?: StageConditionState | undefined;
+  /** The state of the stage's on-success condition. */
   onSuccessConditionState?: StageConditionState | undefined;
+  /** The state of the stage's on-failure condition. */
   onFailureConditionState?: StageConditionState | undefined;
+  /** How often the stage was retried in the latest execution. */
   retryStageMetadata?: RetryStageMetadata | undefined;
 }
 
 /** The input of the `StartPipelineExecution` operation (`StartPipelineExecutionCommand`). */
 export interface StartPipelineExecutionInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline to start.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name: string | undefined;
-  /** Length: 1 to 50 items. */
+  /**
+   * Values for pipeline variables in this execution (V2, 1 to 50). Variables not given take their
+   * default.
+   *
+   * Length: 1 to 50 items.
+   */
   variables?: PipelineVariable[] | undefined;
-  /** Length: 1 to 128 characters. Pattern: `^[a-zA-Z0-9-]+$` Idempotency token. */
+  /**
+   * A unique token for this start (1 to 128 characters: letters, digits, `-`). Repeating a call with the
+   * same token returns the first call's execution instead of starting another. When omitted, the client
+   * generates one for each call, so its automatic retries cannot start a second execution.
+   *
+   * Length: 1 to 128 characters. Pattern: `^[a-zA-Z0-9-]+$` Idempotency token.
+   */
   clientRequestToken?: string | undefined;
-  /** Length: 0 to 50 items. */
+  /**
+   * Revisions for source actions to use in this execution instead of their latest ones (up to 50).
+   *
+   * Length: 0 to 50 items.
+   */
   sourceRevisions?: SourceRevisionOverride[] | undefined;
 }
 
 /** The output of the `StartPipelineExecution` operation (`StartPipelineExecutionCommand`). */
 export interface StartPipelineExecutionOutput {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the new execution.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
 }
 
+/** Why a pipeline execution was stopped. */
 export interface StopExecutionTrigger {
-  /** Length: 0 to 200 characters. */
+  /**
+   * The reason given to `StopPipelineExecution` (up to 200 characters).
+   *
+   * Length: 0 to 200 characters.
+   */
   reason?: string | undefined;
 }
 
 /** The input of the `StopPipelineExecution` operation (`StopPipelineExecutionCommand`). */
 export interface StopPipelineExecutionInput {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   pipelineName: string | undefined;
-  /** Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the execution to stop.
+   *
+   * Required. Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId: string | undefined;
-  /** Default: `false`. */
+  /**
+   * `true` to abandon the actions in progress at once, `false` to let them finish first. Default
+   * `false`. Abandoned actions may leave their work half done.
+   *
+   * Default: `false`.
+   */
   abandon?: boolean | undefined;
-  /** Length: 0 to 200 characters. */
+  /**
+   * Why the execution is stopped, shown with it (up to 200 characters).
+   *
+   * Length: 0 to 200 characters.
+   */
   reason?: string | undefined;
 }
 
 /** The output of the `StopPipelineExecution` operation (`StopPipelineExecutionCommand`). */
 export interface StopPipelineExecutionOutput {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The id of the execution being stopped.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   pipelineExecutionId?: string | undefined;
 }
 
+/** Selects executions by a stage they succeeded in. */
 export interface SucceededInStageFilter {
-  /** Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the stage.
+   *
+   * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   stageName?: string | undefined;
 }
 
+/**
+ * The condition a stage checks after its actions succeed: when its rules do not pass, the condition's
+ * result applies (for example `ROLLBACK`).
+ */
 export interface SuccessConditions {
-  /** Required. Length: exactly 1 items. */
+  /**
+   * The condition to check (exactly one).
+   *
+   * Required. Length: exactly 1 items.
+   */
   conditions: Condition[] | undefined;
 }
 
+/** A tag on a CodePipeline resource: a key and a value. */
 export interface Tag {
-  /** Required. Length: 1 to 128 characters. */
+  /**
+   * The tag's key (1 to 128 characters). Keys starting with `aws:` are reserved.
+   *
+   * Required. Length: 1 to 128 characters.
+   */
   key: string | undefined;
-  /** Required. Length: 0 to 256 characters. */
+  /**
+   * The tag's value (up to 256 characters; may be empty).
+   *
+   * Required. Length: 0 to 256 characters.
+   */
   value: string | undefined;
 }
 
 /** The input of the `TagResource` operation (`TagResourceCommand`). */
 export interface TagResourceInput {
-  /** Required. Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$` */
+  /**
+   * The ARN of the pipeline, custom action type or webhook to tag.
+   *
+   * Required. Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$`
+   */
   resourceArn: string | undefined;
-  /** Required. */
+  /**
+   * The tags to add; a tag whose key the resource already has replaces its value.
+   *
+   * Required.
+   */
   tags: Tag[] | undefined;
 }
 
 /** The output of the `TagResource` operation (`TagResourceCommand`). */
 export interface TagResourceOutput {}
 
+/** A filter for `ListDeployActionExecutionTargets`. */
 export interface TargetFilter {
+  /** What to filter on; `TARGET_STATUS` is the only choice. */
   name?: TargetFilterName | undefined;
+  /** The values to keep, for example target statuses such as `Failed`. */
   values?: string[] | undefined;
 }
 
+/** A job of a third-party action, as `PollForThirdPartyJobs` returns it. */
 export interface ThirdPartyJob {
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The client id the partner registered for the action (a UUID).
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   clientId?: string | undefined;
-  /** Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` */
+  /**
+   * The job's id, used with `GetThirdPartyJobDetails` and the other third-party job operations.
+   *
+   * Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`
+   */
   jobId?: string | undefined;
 }
 
+/**
+ * What a third-party job is about: the action's type and configuration, where it stands in the
+ * pipeline, the artifacts and credentials for the artifact bucket.
+ */
 export interface ThirdPartyJobData {
+  /** The action type of the job's action. */
   actionTypeId?: ActionTypeId | undefined;
+  /** The action's configuration. */
   actionConfiguration?: ActionConfiguration | undefined;
+  /** The pipeline, stage and action the job belongs to. */
   pipelineContext?: PipelineContext | undefined;
+  /** The artifacts to read, with their S3 locations and revisions. */
   inputArtifacts?: Artifact[] | undefined;
+  /** The artifacts to write, with the S3 locations to write them to. */
   outputArtifacts?: Artifact[] | undefined;
-  /** Sensitive. */
+  /**
+   * Temporary credentials for reading and writing the artifacts. Secret: never log them.
+   *
+   * Sensitive.
+   */
   artifactCredentials?: AWSSessionCredentials | undefined;
-  /** Length: 1 to 2048 characters. */
+  /**
+   * The token a previous job of this action passed to be continued; absent on the first job.
+   *
+   * Length: 1 to 2048 characters.
+   */
   continuationToken?: string | undefined;
+  /** The KMS key the artifacts are encrypted with, when the artifact store has one. */
   encryptionKey?: EncryptionKey | undefined;
 }
 
+/** A third-party job as `GetThirdPartyJobDetails` returns it. */
 export interface ThirdPartyJobDetails {
-  /** Length: 1 to 512 characters. */
+  /**
+   * The job's id.
+   *
+   * Length: 1 to 512 characters.
+   */
   id?: string | undefined;
+  /** What the job is about: action type and configuration, pipeline context, artifacts and credentials. */
   data?: ThirdPartyJobData | undefined;
-  /** Length: 1 to 50 characters. */
+  /**
+   * A value to pass to `AcknowledgeThirdPartyJob`, proving this worker read the job.
+   *
+   * Length: 1 to 50 characters.
+   */
   nonce?: string | undefined;
 }
 
+/** Whether executions may enter a stage. */
 export interface TransitionState {
-  /** Default: `false`. */
+  /**
+   * `true` when executions may enter the stage, `false` when the transition was closed with
+   * `DisableStageTransition`.
+   *
+   * Default: `false`.
+   */
   enabled?: boolean | undefined;
+  /** The ARN of the user or role that last opened or closed the transition. */
   lastChangedBy?: string | undefined;
+  /** When the transition was last opened or closed. */
   lastChangedAt?: Date | undefined;
-  /** Length: 1 to 300 characters. Pattern: `^[a-zA-Z0-9!@ \(\)\.\*\?\-]+$` */
+  /**
+   * The reason given when the transition was closed.
+   *
+   * Length: 1 to 300 characters. Pattern: `^[a-zA-Z0-9!@ \(\)\.\*\?\-]+$`
+   */
   disabledReason?: string | undefined;
 }
 
 /** The input of the `UntagResource` operation (`UntagResourceCommand`). */
 export interface UntagResourceInput {
-  /** Required. Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$` */
+  /**
+   * The ARN of the pipeline, custom action type or webhook.
+   *
+   * Required. Pattern: `^arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+$`
+   */
   resourceArn: string | undefined;
-  /** Required. */
+  /**
+   * The keys of the tags to remove.
+   *
+   * Required.
+   */
   tagKeys: string[] | undefined;
 }
 
@@ -1632,46 +3669,111 @@ export interface UntagResourceOutput {}
 
 /** The input of the `UpdateActionType` operation (`UpdateActionTypeCommand`). */
 export interface UpdateActionTypeInput {
-  /** Required. */
+  /**
+   * The action type's new declaration. Its `id` names the type to update.
+   *
+   * Required.
+   */
   actionType: ActionTypeDeclaration | undefined;
 }
 
 /** The input of the `UpdatePipeline` operation (`UpdatePipelineCommand`). */
 export interface UpdatePipelineInput {
-  /** Required. */
+  /**
+   * The pipeline's new declaration, replacing the whole current one. Its `name` names the pipeline to
+   * update.
+   *
+   * Required.
+   */
   pipeline: PipelineDeclaration | undefined;
 }
 
 /** The output of the `UpdatePipeline` operation (`UpdatePipelineCommand`). */
 export interface UpdatePipelineOutput {
+  /** The declaration as stored, with its new `version`. */
   pipeline?: PipelineDeclaration | undefined;
 }
 
+/**
+ * The settings for a webhook's authentication. Which member applies depends on the authentication
+ * type.
+ */
 export interface WebhookAuthConfiguration {
-  /** Length: 1 to 100 characters. */
+  /**
+   * For `IP` authentication: the IPv4 range, in CIDR notation (for example `10.0.0.0/8`), that calls
+   * must come from.
+   *
+   * Length: 1 to 100 characters.
+   */
   AllowedIPRange?: string | undefined;
-  /** Length: 1 to 100 characters. */
+  /**
+   * For `GITHUB_HMAC` authentication: the secret that GitHub signs each call with (1 to 100 characters).
+   * Secret: never log it.
+   *
+   * Length: 1 to 100 characters.
+   */
   SecretToken?: string | undefined;
 }
 
+/**
+ * What a webhook does: which pipeline and source action it starts, which events it accepts, and how it
+ * checks callers.
+ */
 export interface WebhookDefinition {
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The webhook's name, unique in the account and Region (1 to 100 characters: letters, digits, `.`,
+   * `@`, `-`, `_`).
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   name: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the pipeline the webhook starts.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   targetPipeline: string | undefined;
-  /** Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$` */
+  /**
+   * The name of the source action in that pipeline whose revision the event supplies.
+   *
+   * Required. Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
+   */
   targetAction: string | undefined;
-  /** Required. Length: 0 to 5 items. */
+  /**
+   * Rules the event's JSON body must all match to start the pipeline (up to 5).
+   *
+   * Required. Length: 0 to 5 items.
+   */
   filters: WebhookFilterRule[] | undefined;
-  /** Required. */
+  /**
+   * How calls are checked: `GITHUB_HMAC`, `IP` or `UNAUTHENTICATED`.
+   *
+   * Required.
+   */
   authentication: WebhookAuthenticationType | undefined;
-  /** Required. */
+  /**
+   * The secret token or IP range that `authentication` needs; an empty object for `UNAUTHENTICATED`.
+   *
+   * Required.
+   */
   authenticationConfiguration: WebhookAuthConfiguration | undefined;
 }
 
+/** A rule a webhook event must match: a value picked from its JSON body by a JSONPath. */
 export interface WebhookFilterRule {
-  /** Required. Length: 1 to 150 characters. */
+  /**
+   * A JSONPath expression that picks a value from the event's body, for example `$.ref` (1 to 150
+   * characters).
+   *
+   * Required. Length: 1 to 150 characters.
+   */
   jsonPath: string | undefined;
-  /** Length: 1 to 150 characters. */
+  /**
+   * The value the picked value must equal, for example `refs/heads/{Branch}`, where `{Name}` stands for
+   * the action's configuration property of that name (1 to 150 characters). Without it, the path only
+   * has to exist.
+   *
+   * Length: 1 to 150 characters.
+   */
   matchEquals?: string | undefined;
 }

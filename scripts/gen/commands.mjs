@@ -96,7 +96,9 @@ function aggregatedClientFile(ctx, ops) {
 function method(o) {
   const m = lowerFirst(o.name);
   const [In, Out] = [`${o.command}Input`, `${o.command}Output`];
-  const lines = o.text.length ? [...o.text, "", `Sends {@link ${o.command}}.`] : [`Sends the \`${o.name}\` operation; see {@link ${o.command}}.`];
+  const lines = o.text.length
+    ? [...o.text, "", `Sends {@link ${o.command}}.`]
+    : [`Sends the \`${o.name}\` operation; see {@link ${o.command}}.`];
   let out = docComment([...lines, `@see ${apiReferenceUrl(o.name)}`], "  ");
   if (o.optionalInput) out += `  ${m}(): Promise<${Out}>;\n`;
   out += `  ${m}(args: ${In}, options?: SendOptions): Promise<${Out}>;\n`;

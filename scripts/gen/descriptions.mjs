@@ -10,8 +10,8 @@ import { compare, enumEntries, kindOf, short, sortBy, TRAITS } from "./lib.mjs";
 export const DESCRIPTIONS_DIR = "smithy/descriptions";
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", DESCRIPTIONS_DIR);
 const WIDTH = 100;
-/** Kinds of names that must have text. */
-const ENFORCED = new Set(["operation", "error"]);
+/** Kinds of names that must have text: all of them. */
+const ENFORCED = new Set(["operation", "structure", "error", "enum"]);
 
 /**
  * Parses one description file: the text before the first `## name` heading describes the shape, each
@@ -74,6 +74,10 @@ export function toDocLines(text) {
   return out;
 }
 
+/** Doc lines of several blocks (arrays of lines), empty ones left out, with a blank line between the others. */
+export const paragraphs = (...blocks) =>
+  blocks.filter((b) => b.length).flatMap((b, i) => (i ? ["", ...b] : b));
+
 /** The generated sentence for an operation's input or output structure that has no text of its own. */
 function ioDefault(ctx, name) {
   for (const op of ctx.operations) {
@@ -126,7 +130,8 @@ export function checkDescriptions(ctx, files = descriptions(), enforced = ENFORC
     const d = files.get(n.name);
     if (n.needsBody && !d?.body) problems.push(`no text for ${n.kind} ${n.name}`);
     for (const m of n.members) {
-      if (!d?.sections.get(m)) problems.push(`no text for ${n.kind === "enum" ? "enum value" : "member"} ${n.name}.${m}`);
+      const what = n.kind === "enum" ? "enum value" : "member";
+      if (!d?.sections.get(m)) problems.push(`no text for ${what} ${n.name}.${m}`);
     }
   }
   for (const [name, d] of files) {
@@ -137,7 +142,8 @@ export function checkDescriptions(ctx, files = descriptions(), enforced = ENFORC
     }
     for (const dup of d.duplicates) problems.push(`${DESCRIPTIONS_DIR}/${name}.md has two sections "${dup}"`);
     for (const m of d.sections.keys()) {
-      if (!n.members.includes(m)) problems.push(`${DESCRIPTIONS_DIR}/${name}.md has a section "${m}", which ${name} does not have`);
+      if (n.members.includes(m)) continue;
+      problems.push(`${DESCRIPTIONS_DIR}/${name}.md has a section "${m}", which ${name} does not have`);
     }
   }
   return problems;

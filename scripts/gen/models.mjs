@@ -1,5 +1,5 @@
 // models/models.ts (structure interfaces), models/enums.ts, models/errors.ts and models/index.ts.
-import { memberDoc, shapeDoc } from "./descriptions.mjs";
+import { memberDoc, paragraphs, shapeDoc } from "./descriptions.mjs";
 import { docComment, enumEntries, importStatement, kindOf, propKey, sortBy, TRAITS } from "./lib.mjs";
 
 export default function generate(ctx) {
@@ -32,8 +32,7 @@ function memberLines(ctx, id, { readonlyDeclare = false, skip = [] } = {}) {
       : `${decl}${propKey(name)}?: ${type} | undefined;`;
     const facts = ctx.memberDocLines(m);
     const oneLine = facts.join(" ");
-    const text = memberDoc(ctx.short(id), name);
-    const doc = [...text, ...(text.length && facts.length ? [""] : []), ...(oneLine.length <= 90 ? [oneLine].filter(Boolean) : facts)];
+    const doc = paragraphs(memberDoc(ctx.short(id), name), oneLine.length <= 90 ? [oneLine].filter(Boolean) : facts);
     return docComment(doc, "  ") + `  ${line}\n`;
   });
 }
@@ -57,8 +56,9 @@ function enumsFile(ctx) {
   for (const id of ids) {
     const name = ctx.short(id);
     const entries = sortBy(enumEntries(ctx.shapes[id]), ([key]) => key);
-    const doc = docComment([...shapeDoc(ctx, name), ...(shapeDoc(ctx, name).length ? [""] : []), `Values of \`${name}\`.`]);
-    const values = entries.map(([k, v]) => docComment(memberDoc(name, k), "  ") + `  ${propKey(k)}: ${JSON.stringify(v)},\n`);
+    const doc = docComment(paragraphs(shapeDoc(ctx, name), [`Values of \`${name}\`.`]));
+    const value = ([k, v]) => docComment(memberDoc(name, k), "  ") + `  ${propKey(k)}: ${JSON.stringify(v)},\n`;
+    const values = entries.map(value);
     out += `\n${doc}export const ${name} = {\n${values.join("")}} as const;\n`;
     out += `${doc}export type ${name} = (typeof ${name})[keyof typeof ${name}];\n`;
   }
@@ -88,8 +88,7 @@ function errorsFile(ctx) {
     const status = s.traits[TRAITS.httpError];
     const members = memberLines(ctx, id, options);
     const fact = `The service error \`${name}\` (${fault} fault${status ? `, HTTP status ${status}` : ""}).`;
-    const text = shapeDoc(ctx, name);
-    out += "\n" + docComment([...text, ...(text.length ? [""] : []), fact]);
+    out += "\n" + docComment(paragraphs(shapeDoc(ctx, name), [fact]));
     out += `export class ${name} extends CodePipelineServiceException {\n`;
     // Types only: the base constructor sets both from the options below (no class fields, fewer bytes).
     out += `  declare readonly name: ${JSON.stringify(name)};\n`;

@@ -116,3 +116,59 @@ describe("generated code", () => {
     expect(comment(client, `  ${method}(`)).toContain(firstWords);
   });
 });
+
+describe("editor hovers", () => {
+  /** Quick info documentation, as an editor shows it, at the end of each `needle` in a consumer file. */
+  async function hovers(source: string, needles: string[]): Promise<string[]> {
+    const ts = (await import("typescript")).default;
+    const file = join(root, "test", "generator", "__hover_consumer.ts");
+    const read = (f: string) => (f === file ? source : ts.sys.readFile(f));
+    const host: import("typescript").LanguageServiceHost = {
+      getScriptFileNames: () => [file],
+      getScriptVersion: () => "1",
+      getScriptSnapshot: (f) => {
+        const text = read(f);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => root,
+      getCompilationSettings: () => ({
+        strict: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      }),
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => f === file || ts.sys.fileExists(f),
+      readFile: read,
+    };
+    const service = ts.createLanguageService(host);
+    return needles.map((needle) => {
+      const at = source.indexOf(needle) + needle.length - 1;
+      return ts.displayPartsToString(service.getQuickInfoAtPosition(file, at)?.documentation).replace(/\s+/g, " ");
+    });
+  }
+  const words = (name: string, section?: string) => {
+    const text = readFileSync(join(root, "smithy", "descriptions", `${name}.md`), "utf8");
+    const part = section ? text.split(`## ${section}\n`)[1]! : text;
+    return part.split(/\s+/).filter(Boolean).slice(0, 5).join(" ");
+  };
+
+  it("show our text on a method, a command, a member, an enum value and an error class", async () => {
+    const source = [
+      `import { CodePipeline, GetPipelineCommand, ExecutionMode, PipelineNotFoundException } from "../../src/index.js";`,
+      `declare const client: CodePipeline;`,
+      `const out = await client.getPipeline({ name: "p" });`,
+      `out.pipeline?.executionMode;`,
+      `new GetPipelineCommand({ name: "p" });`,
+      `ExecutionMode.QUEUED;`,
+      `PipelineNotFoundException.name;`,
+    ].join("\n");
+    const needles = ["client.getPipeline", "?.executionMode", "new GetPipelineCommand", ".QUEUED", "\nPipelineNotFoundException"];
+    const docs = await hovers(source, needles);
+    expect(docs[0]).toContain(words("GetPipeline"));
+    expect(docs[1]).toContain(words("PipelineDeclaration", "executionMode"));
+    expect(docs[2]).toContain(words("GetPipeline"));
+    expect(docs[3]).toContain(words("ExecutionMode", "QUEUED"));
+    expect(docs[4]).toContain(words("PipelineNotFoundException"));
+  }, 60_000);
+});
