@@ -25,6 +25,7 @@ export default defineConfig([
       index: "src/index.ts",
       validation: "src/validation/index.ts",
       testing: "src/testing/index.ts",
+      otel: "src/otel.ts",
       local: "src/local/index.ts",
       "local-cli": "src/local/cli.ts",
     },
@@ -40,6 +41,17 @@ export default defineConfig([
     format: ["esm"],
     platform: "browser",
     outDir: "dist/browser",
+    esbuildPlugins: [browserRuntime],
+    clean: true,
+  },
+  // A build of its own: sharing modules with the main entry would split them into a chunk of
+  // their own and change the main browser bundle for users who never trace.
+  {
+    ...common,
+    entry: { otel: "src/otel.ts" },
+    format: ["esm"],
+    platform: "browser",
+    outDir: "dist/browser-otel",
     esbuildPlugins: [browserRuntime],
     clean: true,
   },

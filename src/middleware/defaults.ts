@@ -15,6 +15,7 @@ import { retryMiddleware } from "./08-retry.js";
 import { signingMiddleware } from "./09-signing.js";
 import { deserializerMiddleware } from "./10-deserializer.js";
 import type { CallMiddleware, InputArgs } from "./types.js";
+import { addTracing } from "../runtime.js";
 
 /** Does nothing: holds a v3 name in the stack, so v3 middleware placed relative to it run at the same point. */
 const anchor = (): CallMiddleware<InputArgs> => (next) => next;
@@ -44,4 +45,6 @@ export function addDefaultMiddleware(stack: MiddlewareStack<object, MetadataBear
     tags: ["HTTP_SIGNING"],
   });
   stack.add(deserializerMiddleware(), { step: "deserialize", name: "deserializerMiddleware", tags: ["DESERIALIZER"] });
+  // Node: calls are traced once an OpenTelemetry provider is registered (tracing/auto.ts); browsers leave this out
+  addTracing?.(stack, config);
 }

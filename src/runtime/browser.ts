@@ -28,3 +28,6 @@ export const runtime: Runtime = {
   },
   sendsUserAgentHeader: false,
 };
+
+/** Browsers trace only when asked, through `codepipeline-client/otel`; the build drops the call. */
+export const addTracing: typeof import("./node.js").addTracing = undefined;

@@ -3,6 +3,7 @@ import { NodeSha256 } from "./node-sha256.js";
 import type { Runtime } from "./types.js";
 import { PLAIN_SIGNAL, type HttpHandler } from "../config.js";
 import { loadNodeDefaults, nodeDefaultCredentials } from "./node-config.js";
+import { addAutoTracing } from "../tracing/auto.js";
 
 const noop = () => {};
 
@@ -84,3 +85,6 @@ export const runtime: Runtime = {
   userAgent: () => `os/${platform()}${osRelease()} lang/js md/nodejs#${process.versions.node}`,
   sendsUserAgentHeader: true,
 };
+
+/** Adds the middleware that trace calls once an OpenTelemetry provider is registered (see `tracing/auto.ts`). */
+export const addTracing: typeof addAutoTracing | undefined = addAutoTracing;

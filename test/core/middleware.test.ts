@@ -24,6 +24,8 @@ import { VERSION } from "../../src/version.js";
 import { CREDENTIALS, REGION, UUID_V4, bodyText, clientWith, fakeHandler, toResponse, verifyHttpRequest } from "./helpers.js";
 
 const DEFAULT_ORDER = [
+  // Node: steps aside (adds nothing to a call) until an OpenTelemetry provider is registered
+  "tracingMiddleware - initialize",
   "loggerMiddleware - initialize",
   "httpAuthSchemeMiddleware - serialize",
   "endpointV2Middleware - serialize",
@@ -34,6 +36,7 @@ const DEFAULT_ORDER = [
   "recursionDetectionMiddleware - build",
   "retryMiddleware - finalizeRequest",
   "httpSigningMiddleware (a.k.a. apiKeyMiddleware,tokenMiddleware,awsAuthMiddleware) - after retryMiddleware",
+  "tracingAttemptMiddleware - finalizeRequest",
   "deserializerMiddleware - deserialize",
 ];
 
