@@ -47,7 +47,9 @@ if (process.argv.includes("--fresh-clone")) {
     if (existsSync(join(repo, "dist"))) fail("the clone already has dist/: is it committed?");
     symlinkSync(join(root, "node_modules"), join(repo, "node_modules"), "dir");
     step("npm pack in the clone (prepack builds dist/)");
-    const [{ files, entryCount }] = JSON.parse(sh(npm, ["pack", "--json", "--pack-destination", clone], { cwd: repo }));
+    // prepack's build prints to stdout before npm's JSON report: read the report from its opening bracket.
+    const out = sh(npm, ["pack", "--json", "--pack-destination", clone], { cwd: repo });
+    const [{ files, entryCount }] = JSON.parse(out.slice(out.startsWith("[") ? 0 : out.lastIndexOf("\n[\n") + 1));
     const paths = files.map((f) => f.path);
     for (const must of ["package.json", "README.md", "LICENSE", "dist/node/index.js", "dist/node/index.cjs", "dist/node/index.d.ts", "dist/browser/index.js", "dist/node/local-cli.js"])
       if (!paths.includes(must)) fail(`the tarball packed in a fresh clone lacks ${must} (${entryCount} files: ${paths.slice(0, 8).join(", ")}...)`);
