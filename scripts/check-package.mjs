@@ -90,7 +90,7 @@ const endpoint = `http://127.0.0.1:${server.address().port}`;
 
 try {
   step("npm pack");
-  const [{ filename, files }] = JSON.parse(sh(npm, ["pack", "--json", "--pack-destination", work]));
+  const [{ filename, files }] = JSON.parse(sh(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", work]));
   const paths = files.map((f) => f.path);
   for (const must of ["package.json", "README.md", "dist/node/index.js", "dist/node/index.cjs", "dist/node/index.d.ts", "dist/node/index.d.cts", "dist/browser/index.js"])
     if (!paths.includes(must)) fail(`the tarball lacks ${must}`);
