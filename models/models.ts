@@ -624,8 +624,8 @@ export interface ActionTypeExecutor {
    */
   type: ExecutorType | undefined;
   /**
-   * IAM policy statements, as a JSON template, that the pipeline's role needs so the executor can run (1
-   * to 2048 characters).
+   * IAM policy statements, as a JSON template, granting the executor what it needs in the account of a
+   * pipeline that uses the action (1 to 2048 characters).
    *
    * Length: 1 to 2048 characters.
    */
@@ -1377,8 +1377,8 @@ export interface ExecutorConfiguration {
 /** What a stage does when it fails: retry, roll back, or check a condition first. */
 export interface FailureConditions {
   /**
-   * What happens when the stage fails: `ROLLBACK` to the last successful execution's revisions, or
-   * `RETRY` the stage.
+   * What happens when the stage fails, for example `ROLLBACK` to the last successful execution's
+   * revisions or `RETRY` the stage.
    */
   result?: Result | undefined;
   /** How the stage is retried, when `result` is `RETRY`. */
@@ -3168,7 +3168,7 @@ export interface RuleTypeId {
    * Required.
    */
   category: RuleCategory | undefined;
-  /** Who provides the type; `AWS` when omitted. */
+  /** Who provides the type; `AWS` is the only owner. */
   owner?: RuleOwner | undefined;
   /**
    * The rule type's name, for example `CloudWatchAlarm`, `DeploymentWindow`, `VariableCheck` or
@@ -3386,9 +3386,15 @@ export interface StageState {
    * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
    */
   stageName?: string | undefined;
-  /** The execution waiting to enter the stage, when there is one (for example at a closed transition). */
+  /**
+   * The execution waiting to enter the stage, when there is one (for example at a closed transition),
+   * for pipelines in `SUPERSEDED` mode.
+   */
   inboundExecution?: StageExecution | undefined;
-  /** The executions waiting to enter the stage, for pipelines in `QUEUED` or `PARALLEL` mode. */
+  /**
+   * Every execution waiting to enter the stage, in the order they arrived; pipelines in `QUEUED` mode
+   * can have several.
+   */
   inboundExecutions?: StageExecution[] | undefined;
   /** Whether executions may enter the stage, and who closed the transition and why. */
   inboundTransitionState?: TransitionState | undefined;

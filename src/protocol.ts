@@ -70,9 +70,11 @@ function dropNull(this: unknown, _key: string, value: unknown): unknown {
 /**
  * Parses a success body into the operation's output, turning timestamps into Dates.
  * Members the service sent as `null` are left out. An operation that returns nothing
- * (`op.u`) resolves to `{ $metadata }` whatever the (valid JSON) body holds.
+ * (`op.u`) resolves to `{ $metadata }` whatever the body holds, JSON or not: the
+ * service did what was asked, and failing would invite a second, wrong attempt.
  */
 export function parseOutput(bytes: Uint8Array, response: HttpResponse, op: OperationSpec, $metadata: ResponseMetadata): any {
+  if (op.u) return { $metadata };
   const text = decoder.decode(bytes);
   let data: any = {};
   if (text.trim()) {
@@ -84,7 +86,6 @@ export function parseOutput(bytes: Uint8Array, response: HttpResponse, op: Opera
     if (typeof data !== "object" || data === null || Array.isArray(data))
       throw deserializationError(`the ${op.n} response body is not a JSON object`, text, response, $metadata);
   }
-  if (op.u) return { $metadata };
   if (op.o) data = readHints(data, op.o);
   data.$metadata = $metadata;
   return data;

@@ -60,3 +60,4 @@ export {
   type ApprovalDecision,
   type ApprovalOutcome,
 } from "./approvals.js";
+export { JobResultUndeliveredError, type UndeliveredResult } from "./persist.js";

@@ -33,6 +33,7 @@ export const runtime: Runtime = {
     return `os/other lang/js md/browser#${(nav?.userAgent ?? "unknown").replace(/[^\w.#-]+/g, "_").slice(0, 60)}`;
   },
   sendsUserAgentHeader: false,
+  fetchFailureHint: " (likely causes: CORS does not allow this origin, or the endpoint is unreachable)",
 };
 
 /** Browsers trace only when asked, through `codepipeline-client/otel`; the build drops the call. */

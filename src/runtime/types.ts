@@ -57,4 +57,9 @@ export interface Runtime {
   userAgent(): string;
   /** Node adds `user-agent`; browsers only `x-amz-user-agent`. */
   sendsUserAgentHeader: boolean;
+  /**
+   * Added to the `NetworkError` of a request that failed with a `TypeError` before any response (a failed
+   * `fetch`): browsers hide the cause from scripts, so the message names the likely ones.
+   */
+  fetchFailureHint?: string;
 }
