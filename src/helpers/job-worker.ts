@@ -15,6 +15,7 @@ import { PutThirdPartyJobFailureResultCommand } from "../../commands/PutThirdPar
 import { PutThirdPartyJobSuccessResultCommand } from "../../commands/PutThirdPartyJobSuccessResultCommand.js";
 import { type CommandSender, checkClient, errorMessage, errorName, isAbort, isThrottling, sleep } from "./internal.js";
 import { type JobHandler, type JobResult, type WorkerJob, checkJobResult, failureDetailsFrom, helperFailure, secretsOf, toWorkerJob } from "./jobs.js";
+import { jobTracing } from "./tracing.js";
 
 export interface JobWorkerOptions<J = WorkerJob> {
   /** A `CodePipelineClient` or `CodePipeline`. */
@@ -122,6 +123,7 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
     }
   };
 
+  const jobSpans = jobTracing(options, backend);
   const stopController = new AbortController();
   /** Aborted when running jobs are given up on. */
   const giveUp = new AbortController();
@@ -208,7 +210,8 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
   }
 
   const start = (item: Item) => {
-    const p: Promise<void> = handle(item)
+    const p: Promise<void> = jobSpans
+      .run(item, () => handle(item))
       .catch((error) => onError(error, { id: backend.idOf(item) }))
       .finally(() => {
         running.delete(p);
