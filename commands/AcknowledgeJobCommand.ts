@@ -6,7 +6,9 @@ import type { AcknowledgeJobInput, AcknowledgeJobOutput } from "../models/models
 import { InvalidNonceException, JobNotFoundException, ValidationException } from "../models/errors.js";
 import { AcknowledgeJobInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link AcknowledgeJobCommand}: the members of {@link AcknowledgeJobInput}. */
 export interface AcknowledgeJobCommandInput extends AcknowledgeJobInput {}
+/** The output of {@link AcknowledgeJobCommand}: the members of {@link AcknowledgeJobOutput} and `$metadata`. */
 export interface AcknowledgeJobCommandOutput extends AcknowledgeJobOutput, MetadataBearer {}
 
 const op: OperationSpec = { n: "AcknowledgeJob", e: [InvalidNonceException, JobNotFoundException, ValidationException], i: AcknowledgeJobInput$ };

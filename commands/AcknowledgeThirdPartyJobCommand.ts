@@ -11,7 +11,9 @@ import {
 } from "../models/errors.js";
 import { AcknowledgeThirdPartyJobInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link AcknowledgeThirdPartyJobCommand}: the members of {@link AcknowledgeThirdPartyJobInput}. */
 export interface AcknowledgeThirdPartyJobCommandInput extends AcknowledgeThirdPartyJobInput {}
+/** The output of {@link AcknowledgeThirdPartyJobCommand}: the members of {@link AcknowledgeThirdPartyJobOutput} and `$metadata`. */
 export interface AcknowledgeThirdPartyJobCommandOutput extends AcknowledgeThirdPartyJobOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -12,7 +12,9 @@ import {
 } from "../models/errors.js";
 import { CreateCustomActionTypeInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link CreateCustomActionTypeCommand}: the members of {@link CreateCustomActionTypeInput}. */
 export interface CreateCustomActionTypeCommandInput extends CreateCustomActionTypeInput {}
+/** The output of {@link CreateCustomActionTypeCommand}: the members of {@link CreateCustomActionTypeOutput} and `$metadata`. */
 export interface CreateCustomActionTypeCommandOutput extends CreateCustomActionTypeOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -17,7 +17,9 @@ import {
 } from "../models/errors.js";
 import { CreatePipelineInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link CreatePipelineCommand}: the members of {@link CreatePipelineInput}. */
 export interface CreatePipelineCommandInput extends CreatePipelineInput {}
+/** The output of {@link CreatePipelineCommand}: the members of {@link CreatePipelineOutput} and `$metadata`. */
 export interface CreatePipelineCommandOutput extends CreatePipelineOutput, MetadataBearer {}
 
 const op: OperationSpec = {

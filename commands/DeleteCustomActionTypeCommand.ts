@@ -6,7 +6,9 @@ import type { DeleteCustomActionTypeInput } from "../models/models.js";
 import { ConcurrentModificationException, ValidationException } from "../models/errors.js";
 import { DeleteCustomActionTypeInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link DeleteCustomActionTypeCommand}: the members of {@link DeleteCustomActionTypeInput}. */
 export interface DeleteCustomActionTypeCommandInput extends DeleteCustomActionTypeInput {}
+/** The output of {@link DeleteCustomActionTypeCommand}: only `$metadata`. */
 export interface DeleteCustomActionTypeCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {

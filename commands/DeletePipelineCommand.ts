@@ -6,7 +6,9 @@ import type { DeletePipelineInput } from "../models/models.js";
 import { ConcurrentModificationException, ValidationException } from "../models/errors.js";
 import { InputArtifact$ } from "../src/generated/wire.js";
 
+/** The input of {@link DeletePipelineCommand}: the members of {@link DeletePipelineInput}. */
 export interface DeletePipelineCommandInput extends DeletePipelineInput {}
+/** The output of {@link DeletePipelineCommand}: only `$metadata`. */
 export interface DeletePipelineCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = { n: "DeletePipeline", e: [ConcurrentModificationException, ValidationException], i: InputArtifact$, u: 1 };

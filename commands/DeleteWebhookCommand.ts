@@ -6,7 +6,9 @@ import type { DeleteWebhookInput, DeleteWebhookOutput } from "../models/models.j
 import { ConcurrentModificationException, ValidationException } from "../models/errors.js";
 import { InputArtifact$ } from "../src/generated/wire.js";
 
+/** The input of {@link DeleteWebhookCommand}: the members of {@link DeleteWebhookInput}. */
 export interface DeleteWebhookCommandInput extends DeleteWebhookInput {}
+/** The output of {@link DeleteWebhookCommand}: the members of {@link DeleteWebhookOutput} and `$metadata`. */
 export interface DeleteWebhookCommandOutput extends DeleteWebhookOutput, MetadataBearer {}
 
 const op: OperationSpec = { n: "DeleteWebhook", e: [ConcurrentModificationException, ValidationException], i: InputArtifact$ };

@@ -6,7 +6,9 @@ import type { DeregisterWebhookWithThirdPartyInput, DeregisterWebhookWithThirdPa
 import { ValidationException, WebhookNotFoundException } from "../models/errors.js";
 import { DeregisterWebhookWithThirdPartyInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link DeregisterWebhookWithThirdPartyCommand}: the members of {@link DeregisterWebhookWithThirdPartyInput}. */
 export interface DeregisterWebhookWithThirdPartyCommandInput extends DeregisterWebhookWithThirdPartyInput {}
+/** The output of {@link DeregisterWebhookWithThirdPartyCommand}: the members of {@link DeregisterWebhookWithThirdPartyOutput} and `$metadata`. */
 export interface DeregisterWebhookWithThirdPartyCommandOutput extends DeregisterWebhookWithThirdPartyOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -6,7 +6,9 @@ import type { DisableStageTransitionInput } from "../models/models.js";
 import { PipelineNotFoundException, StageNotFoundException, ValidationException } from "../models/errors.js";
 import { DisableStageTransitionInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link DisableStageTransitionCommand}: the members of {@link DisableStageTransitionInput}. */
 export interface DisableStageTransitionCommandInput extends DisableStageTransitionInput {}
+/** The output of {@link DisableStageTransitionCommand}: only `$metadata`. */
 export interface DisableStageTransitionCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {

@@ -6,7 +6,9 @@ import type { EnableStageTransitionInput } from "../models/models.js";
 import { PipelineNotFoundException, StageNotFoundException, ValidationException } from "../models/errors.js";
 import { EnableStageTransitionInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link EnableStageTransitionCommand}: the members of {@link EnableStageTransitionInput}. */
 export interface EnableStageTransitionCommandInput extends EnableStageTransitionInput {}
+/** The output of {@link EnableStageTransitionCommand}: only `$metadata`. */
 export interface EnableStageTransitionCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {

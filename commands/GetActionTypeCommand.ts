@@ -6,7 +6,9 @@ import type { GetActionTypeInput, GetActionTypeOutput } from "../models/models.j
 import { ActionTypeNotFoundException, ValidationException } from "../models/errors.js";
 import { ActionTypeId$ } from "../src/generated/wire.js";
 
+/** The input of {@link GetActionTypeCommand}: the members of {@link GetActionTypeInput}. */
 export interface GetActionTypeCommandInput extends GetActionTypeInput {}
+/** The output of {@link GetActionTypeCommand}: the members of {@link GetActionTypeOutput} and `$metadata`. */
 export interface GetActionTypeCommandOutput extends GetActionTypeOutput, MetadataBearer {}
 
 const op: OperationSpec = { n: "GetActionType", e: [ActionTypeNotFoundException, ValidationException], i: ActionTypeId$ };

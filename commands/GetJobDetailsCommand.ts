@@ -6,7 +6,9 @@ import type { GetJobDetailsInput, GetJobDetailsOutput } from "../models/models.j
 import { JobNotFoundException, ValidationException } from "../models/errors.js";
 import { GetJobDetailsInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link GetJobDetailsCommand}: the members of {@link GetJobDetailsInput}. */
 export interface GetJobDetailsCommandInput extends GetJobDetailsInput {}
+/** The output of {@link GetJobDetailsCommand}: the members of {@link GetJobDetailsOutput} and `$metadata`. */
 export interface GetJobDetailsCommandOutput extends GetJobDetailsOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -6,7 +6,9 @@ import type { GetPipelineInput, GetPipelineOutput } from "../models/models.js";
 import { PipelineNotFoundException, PipelineVersionNotFoundException, ValidationException } from "../models/errors.js";
 import { GetPipelineInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link GetPipelineCommand}: the members of {@link GetPipelineInput}. */
 export interface GetPipelineCommandInput extends GetPipelineInput {}
+/** The output of {@link GetPipelineCommand}: the members of {@link GetPipelineOutput} and `$metadata`. */
 export interface GetPipelineCommandOutput extends GetPipelineOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -10,7 +10,9 @@ import {
 } from "../models/errors.js";
 import { GetPipelineExecutionInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link GetPipelineExecutionCommand}: the members of {@link GetPipelineExecutionInput}. */
 export interface GetPipelineExecutionCommandInput extends GetPipelineExecutionInput {}
+/** The output of {@link GetPipelineExecutionCommand}: the members of {@link GetPipelineExecutionOutput} and `$metadata`. */
 export interface GetPipelineExecutionCommandOutput extends GetPipelineExecutionOutput, MetadataBearer {}
 
 const op: OperationSpec = {

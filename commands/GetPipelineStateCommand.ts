@@ -6,7 +6,9 @@ import type { GetPipelineStateInput, GetPipelineStateOutput } from "../models/mo
 import { PipelineNotFoundException, ValidationException } from "../models/errors.js";
 import { InputArtifact$ } from "../src/generated/wire.js";
 
+/** The input of {@link GetPipelineStateCommand}: the members of {@link GetPipelineStateInput}. */
 export interface GetPipelineStateCommandInput extends GetPipelineStateInput {}
+/** The output of {@link GetPipelineStateCommand}: the members of {@link GetPipelineStateOutput} and `$metadata`. */
 export interface GetPipelineStateCommandOutput extends GetPipelineStateOutput, MetadataBearer {}
 
 const op: OperationSpec = {

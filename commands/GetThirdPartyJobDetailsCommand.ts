@@ -11,7 +11,9 @@ import {
 } from "../models/errors.js";
 import { GetThirdPartyJobDetailsInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link GetThirdPartyJobDetailsCommand}: the members of {@link GetThirdPartyJobDetailsInput}. */
 export interface GetThirdPartyJobDetailsCommandInput extends GetThirdPartyJobDetailsInput {}
+/** The output of {@link GetThirdPartyJobDetailsCommand}: the members of {@link GetThirdPartyJobDetailsOutput} and `$metadata`. */
 export interface GetThirdPartyJobDetailsCommandOutput extends GetThirdPartyJobDetailsOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -11,7 +11,9 @@ import {
 } from "../models/errors.js";
 import { ListActionExecutionsInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link ListActionExecutionsCommand}: the members of {@link ListActionExecutionsInput}. */
 export interface ListActionExecutionsCommandInput extends ListActionExecutionsInput {}
+/** The output of {@link ListActionExecutionsCommand}: the members of {@link ListActionExecutionsOutput} and `$metadata`. */
 export interface ListActionExecutionsCommandOutput extends ListActionExecutionsOutput, MetadataBearer {}
 
 const op: OperationSpec = {

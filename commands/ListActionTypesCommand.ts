@@ -6,7 +6,9 @@ import type { ListActionTypesInput, ListActionTypesOutput } from "../models/mode
 import { InvalidNextTokenException, ValidationException } from "../models/errors.js";
 import { ListActionTypesInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link ListActionTypesCommand}: the members of {@link ListActionTypesInput}. */
 export interface ListActionTypesCommandInput extends ListActionTypesInput {}
+/** The output of {@link ListActionTypesCommand}: the members of {@link ListActionTypesOutput} and `$metadata`. */
 export interface ListActionTypesCommandOutput extends ListActionTypesOutput, MetadataBearer {}
 
 const op: OperationSpec = { n: "ListActionTypes", e: [InvalidNextTokenException, ValidationException], i: ListActionTypesInput$ };

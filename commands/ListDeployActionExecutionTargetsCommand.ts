@@ -11,7 +11,9 @@ import {
 } from "../models/errors.js";
 import { ListDeployActionExecutionTargetsInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link ListDeployActionExecutionTargetsCommand}: the members of {@link ListDeployActionExecutionTargetsInput}. */
 export interface ListDeployActionExecutionTargetsCommandInput extends ListDeployActionExecutionTargetsInput {}
+/** The output of {@link ListDeployActionExecutionTargetsCommand}: the members of {@link ListDeployActionExecutionTargetsOutput} and `$metadata`. */
 export interface ListDeployActionExecutionTargetsCommandOutput extends ListDeployActionExecutionTargetsOutput, MetadataBearer {}
 
 const op: OperationSpec = {

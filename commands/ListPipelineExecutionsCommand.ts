@@ -6,7 +6,9 @@ import type { ListPipelineExecutionsInput, ListPipelineExecutionsOutput } from "
 import { InvalidNextTokenException, PipelineNotFoundException, ValidationException } from "../models/errors.js";
 import { ListPipelineExecutionsInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link ListPipelineExecutionsCommand}: the members of {@link ListPipelineExecutionsInput}. */
 export interface ListPipelineExecutionsCommandInput extends ListPipelineExecutionsInput {}
+/** The output of {@link ListPipelineExecutionsCommand}: the members of {@link ListPipelineExecutionsOutput} and `$metadata`. */
 export interface ListPipelineExecutionsCommandOutput extends ListPipelineExecutionsOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -6,7 +6,9 @@ import type { ListPipelinesInput, ListPipelinesOutput } from "../models/models.j
 import { InvalidNextTokenException, ValidationException } from "../models/errors.js";
 import { ListPipelinesInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link ListPipelinesCommand}: the members of {@link ListPipelinesInput}. */
 export interface ListPipelinesCommandInput extends ListPipelinesInput {}
+/** The output of {@link ListPipelinesCommand}: the members of {@link ListPipelinesOutput} and `$metadata`. */
 export interface ListPipelinesCommandOutput extends ListPipelinesOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -11,7 +11,9 @@ import {
 } from "../models/errors.js";
 import { ListActionExecutionsInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link ListRuleExecutionsCommand}: the members of {@link ListRuleExecutionsInput}. */
 export interface ListRuleExecutionsCommandInput extends ListRuleExecutionsInput {}
+/** The output of {@link ListRuleExecutionsCommand}: the members of {@link ListRuleExecutionsOutput} and `$metadata`. */
 export interface ListRuleExecutionsCommandOutput extends ListRuleExecutionsOutput, MetadataBearer {}
 
 const op: OperationSpec = {

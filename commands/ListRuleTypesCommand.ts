@@ -6,7 +6,9 @@ import type { ListRuleTypesInput, ListRuleTypesOutput } from "../models/models.j
 import { InvalidNextTokenException, ValidationException } from "../models/errors.js";
 import { ListRuleTypesInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link ListRuleTypesCommand}: the members of {@link ListRuleTypesInput}. */
 export interface ListRuleTypesCommandInput extends ListRuleTypesInput {}
+/** The output of {@link ListRuleTypesCommand}: the members of {@link ListRuleTypesOutput} and `$metadata`. */
 export interface ListRuleTypesCommandOutput extends ListRuleTypesOutput, MetadataBearer {}
 
 const op: OperationSpec = { n: "ListRuleTypes", e: [InvalidNextTokenException, ValidationException], i: ListRuleTypesInput$ };

@@ -11,7 +11,9 @@ import {
 } from "../models/errors.js";
 import { ListTagsForResourceInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link ListTagsForResourceCommand}: the members of {@link ListTagsForResourceInput}. */
 export interface ListTagsForResourceCommandInput extends ListTagsForResourceInput {}
+/** The output of {@link ListTagsForResourceCommand}: the members of {@link ListTagsForResourceOutput} and `$metadata`. */
 export interface ListTagsForResourceCommandOutput extends ListTagsForResourceOutput, MetadataBearer {}
 
 const op: OperationSpec = {

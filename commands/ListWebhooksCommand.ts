@@ -6,7 +6,9 @@ import type { ListWebhooksInput, ListWebhooksOutput } from "../models/models.js"
 import { InvalidNextTokenException, ValidationException } from "../models/errors.js";
 import { ListWebhooksInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link ListWebhooksCommand}: the members of {@link ListWebhooksInput}. */
 export interface ListWebhooksCommandInput extends ListWebhooksInput {}
+/** The output of {@link ListWebhooksCommand}: the members of {@link ListWebhooksOutput} and `$metadata`. */
 export interface ListWebhooksCommandOutput extends ListWebhooksOutput, MetadataBearer {}
 
 const op: OperationSpec = {

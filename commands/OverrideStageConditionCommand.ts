@@ -14,7 +14,9 @@ import {
 } from "../models/errors.js";
 import { OverrideStageConditionInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link OverrideStageConditionCommand}: the members of {@link OverrideStageConditionInput}. */
 export interface OverrideStageConditionCommandInput extends OverrideStageConditionInput {}
+/** The output of {@link OverrideStageConditionCommand}: only `$metadata`. */
 export interface OverrideStageConditionCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {

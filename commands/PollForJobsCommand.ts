@@ -6,7 +6,9 @@ import type { PollForJobsInput, PollForJobsOutput } from "../models/models.js";
 import { ActionTypeNotFoundException, ValidationException } from "../models/errors.js";
 import { PollForJobsInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link PollForJobsCommand}: the members of {@link PollForJobsInput}. */
 export interface PollForJobsCommandInput extends PollForJobsInput {}
+/** The output of {@link PollForJobsCommand}: the members of {@link PollForJobsOutput} and `$metadata`. */
 export interface PollForJobsCommandOutput extends PollForJobsOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -6,7 +6,9 @@ import type { PollForThirdPartyJobsInput, PollForThirdPartyJobsOutput } from "..
 import { ActionTypeNotFoundException, ValidationException } from "../models/errors.js";
 import { PollForThirdPartyJobsInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link PollForThirdPartyJobsCommand}: the members of {@link PollForThirdPartyJobsInput}. */
 export interface PollForThirdPartyJobsCommandInput extends PollForThirdPartyJobsInput {}
+/** The output of {@link PollForThirdPartyJobsCommand}: the members of {@link PollForThirdPartyJobsOutput} and `$metadata`. */
 export interface PollForThirdPartyJobsCommandOutput extends PollForThirdPartyJobsOutput, MetadataBearer {}
 
 const op: OperationSpec = { n: "PollForThirdPartyJobs", e: [ActionTypeNotFoundException, ValidationException], i: PollForThirdPartyJobsInput$ };

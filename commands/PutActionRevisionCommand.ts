@@ -12,7 +12,9 @@ import {
 } from "../models/errors.js";
 import { PutActionRevisionInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link PutActionRevisionCommand}: the members of {@link PutActionRevisionInput}. */
 export interface PutActionRevisionCommandInput extends PutActionRevisionInput {}
+/** The output of {@link PutActionRevisionCommand}: the members of {@link PutActionRevisionOutput} and `$metadata`. */
 export interface PutActionRevisionCommandOutput extends PutActionRevisionOutput, MetadataBearer {}
 
 const op: OperationSpec = {

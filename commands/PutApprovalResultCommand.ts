@@ -13,7 +13,9 @@ import {
 } from "../models/errors.js";
 import { PutApprovalResultInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link PutApprovalResultCommand}: the members of {@link PutApprovalResultInput}. */
 export interface PutApprovalResultCommandInput extends PutApprovalResultInput {}
+/** The output of {@link PutApprovalResultCommand}: the members of {@link PutApprovalResultOutput} and `$metadata`. */
 export interface PutApprovalResultCommandOutput extends PutApprovalResultOutput, MetadataBearer {}
 
 const op: OperationSpec = {

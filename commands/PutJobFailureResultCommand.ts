@@ -6,7 +6,9 @@ import type { PutJobFailureResultInput } from "../models/models.js";
 import { InvalidJobStateException, JobNotFoundException, ValidationException } from "../models/errors.js";
 import { PutJobFailureResultInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link PutJobFailureResultCommand}: the members of {@link PutJobFailureResultInput}. */
 export interface PutJobFailureResultCommandInput extends PutJobFailureResultInput {}
+/** The output of {@link PutJobFailureResultCommand}: only `$metadata`. */
 export interface PutJobFailureResultCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {

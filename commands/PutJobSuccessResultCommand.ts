@@ -11,7 +11,9 @@ import {
 } from "../models/errors.js";
 import { PutJobSuccessResultInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link PutJobSuccessResultCommand}: the members of {@link PutJobSuccessResultInput}. */
 export interface PutJobSuccessResultCommandInput extends PutJobSuccessResultInput {}
+/** The output of {@link PutJobSuccessResultCommand}: only `$metadata`. */
 export interface PutJobSuccessResultCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {

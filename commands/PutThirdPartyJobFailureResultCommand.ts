@@ -11,7 +11,9 @@ import {
 } from "../models/errors.js";
 import { PutThirdPartyJobFailureResultInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link PutThirdPartyJobFailureResultCommand}: the members of {@link PutThirdPartyJobFailureResultInput}. */
 export interface PutThirdPartyJobFailureResultCommandInput extends PutThirdPartyJobFailureResultInput {}
+/** The output of {@link PutThirdPartyJobFailureResultCommand}: only `$metadata`. */
 export interface PutThirdPartyJobFailureResultCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {

@@ -11,7 +11,9 @@ import {
 } from "../models/errors.js";
 import { PutThirdPartyJobSuccessResultInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link PutThirdPartyJobSuccessResultCommand}: the members of {@link PutThirdPartyJobSuccessResultInput}. */
 export interface PutThirdPartyJobSuccessResultCommandInput extends PutThirdPartyJobSuccessResultInput {}
+/** The output of {@link PutThirdPartyJobSuccessResultCommand}: only `$metadata`. */
 export interface PutThirdPartyJobSuccessResultCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {

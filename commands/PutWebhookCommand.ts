@@ -15,7 +15,9 @@ import {
 } from "../models/errors.js";
 import { PutWebhookInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link PutWebhookCommand}: the members of {@link PutWebhookInput}. */
 export interface PutWebhookCommandInput extends PutWebhookInput {}
+/** The output of {@link PutWebhookCommand}: the members of {@link PutWebhookOutput} and `$metadata`. */
 export interface PutWebhookCommandOutput extends PutWebhookOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -6,7 +6,9 @@ import type { RegisterWebhookWithThirdPartyInput, RegisterWebhookWithThirdPartyO
 import { ValidationException, WebhookNotFoundException } from "../models/errors.js";
 import { DeregisterWebhookWithThirdPartyInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link RegisterWebhookWithThirdPartyCommand}: the members of {@link RegisterWebhookWithThirdPartyInput}. */
 export interface RegisterWebhookWithThirdPartyCommandInput extends RegisterWebhookWithThirdPartyInput {}
+/** The output of {@link RegisterWebhookWithThirdPartyCommand}: the members of {@link RegisterWebhookWithThirdPartyOutput} and `$metadata`. */
 export interface RegisterWebhookWithThirdPartyCommandOutput extends RegisterWebhookWithThirdPartyOutput, MetadataBearer {}
 
 const op: OperationSpec = {

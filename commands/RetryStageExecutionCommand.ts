@@ -14,7 +14,9 @@ import {
 } from "../models/errors.js";
 import { RetryStageExecutionInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link RetryStageExecutionCommand}: the members of {@link RetryStageExecutionInput}. */
 export interface RetryStageExecutionCommandInput extends RetryStageExecutionInput {}
+/** The output of {@link RetryStageExecutionCommand}: the members of {@link RetryStageExecutionOutput} and `$metadata`. */
 export interface RetryStageExecutionCommandOutput extends RetryStageExecutionOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -14,7 +14,9 @@ import {
 } from "../models/errors.js";
 import { RollbackStageInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link RollbackStageCommand}: the members of {@link RollbackStageInput}. */
 export interface RollbackStageCommandInput extends RollbackStageInput {}
+/** The output of {@link RollbackStageCommand}: the members of {@link RollbackStageOutput} and `$metadata`. */
 export interface RollbackStageCommandOutput extends RollbackStageOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -11,7 +11,9 @@ import {
 } from "../models/errors.js";
 import { StartPipelineExecutionInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link StartPipelineExecutionCommand}: the members of {@link StartPipelineExecutionInput}. */
 export interface StartPipelineExecutionCommandInput extends StartPipelineExecutionInput {}
+/** The output of {@link StartPipelineExecutionCommand}: the members of {@link StartPipelineExecutionOutput} and `$metadata`. */
 export interface StartPipelineExecutionCommandOutput extends StartPipelineExecutionOutput, MetadataBearer {}
 
 const op: OperationSpec = {

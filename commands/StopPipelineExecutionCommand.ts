@@ -12,7 +12,9 @@ import {
 } from "../models/errors.js";
 import { StopPipelineExecutionInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link StopPipelineExecutionCommand}: the members of {@link StopPipelineExecutionInput}. */
 export interface StopPipelineExecutionCommandInput extends StopPipelineExecutionInput {}
+/** The output of {@link StopPipelineExecutionCommand}: the members of {@link StopPipelineExecutionOutput} and `$metadata`. */
 export interface StopPipelineExecutionCommandOutput extends StopPipelineExecutionOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -13,7 +13,9 @@ import {
 } from "../models/errors.js";
 import { TagResourceInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link TagResourceCommand}: the members of {@link TagResourceInput}. */
 export interface TagResourceCommandInput extends TagResourceInput {}
+/** The output of {@link TagResourceCommand}: the members of {@link TagResourceOutput} and `$metadata`. */
 export interface TagResourceCommandOutput extends TagResourceOutput, MetadataBearer {}
 
 const op: OperationSpec = {

@@ -12,7 +12,9 @@ import {
 } from "../models/errors.js";
 import { UntagResourceInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link UntagResourceCommand}: the members of {@link UntagResourceInput}. */
 export interface UntagResourceCommandInput extends UntagResourceInput {}
+/** The output of {@link UntagResourceCommand}: the members of {@link UntagResourceOutput} and `$metadata`. */
 export interface UntagResourceCommandOutput extends UntagResourceOutput, MetadataBearer {}
 
 const op: OperationSpec = {

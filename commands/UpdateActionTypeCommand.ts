@@ -6,7 +6,9 @@ import type { UpdateActionTypeInput } from "../models/models.js";
 import { ActionTypeNotFoundException, RequestFailedException, ValidationException } from "../models/errors.js";
 import { UpdateActionTypeInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link UpdateActionTypeCommand}: the members of {@link UpdateActionTypeInput}. */
 export interface UpdateActionTypeCommandInput extends UpdateActionTypeInput {}
+/** The output of {@link UpdateActionTypeCommand}: only `$metadata`. */
 export interface UpdateActionTypeCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {

@@ -13,7 +13,9 @@ import {
 } from "../models/errors.js";
 import { UpdatePipelineInput$ } from "../src/generated/wire.js";
 
+/** The input of {@link UpdatePipelineCommand}: the members of {@link UpdatePipelineInput}. */
 export interface UpdatePipelineCommandInput extends UpdatePipelineInput {}
+/** The output of {@link UpdatePipelineCommand}: the members of {@link UpdatePipelineOutput} and `$metadata`. */
 export interface UpdatePipelineCommandOutput extends UpdatePipelineOutput, MetadataBearer {}
 
 const op: OperationSpec = {

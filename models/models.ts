@@ -624,8 +624,8 @@ export interface ActionTypeExecutor {
    */
   type: ExecutorType | undefined;
   /**
-   * IAM policy statements, as a JSON template, that the pipeline's role needs so the executor can run (1
-   * to 2048 characters).
+   * IAM policy statements, as a JSON template, granting the executor what it needs in the account of a
+   * pipeline that uses the action (1 to 2048 characters).
    *
    * Length: 1 to 2048 characters.
    */
@@ -1377,8 +1377,8 @@ export interface ExecutorConfiguration {
 /** What a stage does when it fails: retry, roll back, or check a condition first. */
 export interface FailureConditions {
   /**
-   * What happens when the stage fails: `ROLLBACK` to the last successful execution's revisions, or
-   * `RETRY` the stage.
+   * What happens when the stage fails, for example `ROLLBACK` to the last successful execution's
+   * revisions or `RETRY` the stage.
    */
   result?: Result | undefined;
   /** How the stage is retried, when `result` is `RETRY`. */
@@ -3168,7 +3168,7 @@ export interface RuleTypeId {
    * Required.
    */
   category: RuleCategory | undefined;
-  /** Who provides the type; `AWS` when omitted. */
+  /** Who provides the type; `AWS` is the only owner. */
   owner?: RuleOwner | undefined;
   /**
    * The rule type's name, for example `CloudWatchAlarm`, `DeploymentWindow`, `VariableCheck` or

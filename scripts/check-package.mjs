@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Checks the published package the way a user gets it: `npm pack`, then `npm install` of the
- * tarball into an empty folder (offline, from the npm cache: this proves package.json lists every
- * dependency the build needs), then
+ * tarball into an empty folder (from the npm cache where it can: `npm ci` cached every tarball; the
+ * registry is asked only for package metadata a fresh machine's cache lacks), then
  *   - `import` it from an ES module and `require` it from CommonJS, and send real calls through
  *     the default Node handler (lazily loaded chunks included) to a local server on 127.0.0.1;
  *   - compile a TypeScript consumer against the installed types, ESM and CommonJS
@@ -71,12 +71,12 @@ try {
   const stray = paths.filter((p) => !/^(package\.json|README\.md|LICENSE|dist\/)/.test(p));
   if (stray.length) fail(`the tarball holds files outside dist/: ${stray.join(", ")}`);
 
-  step(`npm install ${filename} into an empty folder (offline, from the npm cache)`);
+  step(`npm install ${filename} into an empty folder (from the npm cache where it can)`);
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, version: "0.0.0" }));
   try {
-    sh(npm, ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", join(work, filename)], { cwd: consumer });
+    sh(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", join(work, filename)], { cwd: consumer });
   } catch (e) {
-    fail(`npm install failed (a dependency missing from the npm cache? run npm ci first):\n${e.stderr}`);
+    fail(`npm install of the tarball failed:\n${e.stderr}`);
   }
 
   const program = (load) => `${load}

@@ -5,11 +5,10 @@ import type { HttpResponse, ResponseMetadata } from "@smithy/types";
 import type { OperationSpec, ShapeHints } from "./operation.js";
 import { CodePipelineServiceException, errorName } from "./exception.js";
 import { DeserializationError } from "./errors.js";
+import { runtime } from "./runtime.js";
 
 export const TARGET_PREFIX = "CodePipeline_20150709.";
 export const CONTENT_TYPE = "application/x-amz-json-1.1";
-
-const uuid = (): string => crypto.randomUUID();
 
 /**
  * The JSON body of a request, byte for byte as v3 writes it: only the members the operation's wire table
@@ -18,7 +17,7 @@ const uuid = (): string => crypto.randomUUID();
  */
 export function serializeBody(input: object | undefined, op: OperationSpec): string {
   const token = op.t;
-  if (token && (input as Record<string, unknown> | undefined)?.[token] == null) input = { ...input, [token]: uuid() };
+  if (token && (input as Record<string, unknown> | undefined)?.[token] == null) input = { ...input, [token]: runtime.uuid() };
   return JSON.stringify((op.i && input && pick(input, op.i)) || {});
 }
 

@@ -1,5 +1,5 @@
 import type { Endpoint, EndpointV2, Logger, RetryStrategyV2 } from "@smithy/types";
-import type { SignatureV4 } from "@smithy/signature-v4";
+import type { RequestSigner } from "./signer.js";
 import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
 import { runtime } from "./runtime.js";
 import type { EnvDefaults } from "./runtime/types.js";
@@ -13,7 +13,7 @@ import { VERSION } from "./version.js";
 export interface Settings {
   region: string;
   endpoint: EndpointV2;
-  signer: SignatureV4;
+  signer: RequestSigner;
   retryStrategy: RetryStrategyV2;
   maxAttempts: number;
   /** `user-agent` header value, when the platform sends one. */

@@ -44,7 +44,8 @@ function networkError(e: unknown, request: HttpRequest, reading: boolean): Error
   const code = typeof err.code === "string" ? err.code : undefined;
   const host = request.hostname + (request.port ? `:${request.port}` : "");
   const what = reading ? `The response from ${host} was cut off` : `The request to ${host} failed`;
-  const out = new NetworkError(`${what}: ${err.message}${code ? ` (${code})` : ""}`, { cause: err });
+  const hint = !reading && err.name === "TypeError" ? (runtime.fetchFailureHint ?? "") : "";
+  const out = new NetworkError(`${what}: ${err.message}${code ? ` (${code})` : ""}${hint}`, { cause: err });
   if (code) out.code = code;
   return out;
 }

@@ -5,6 +5,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
 import * as esbuild from "esbuild";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -20,7 +21,7 @@ export function commandNames(pkg) {
     .sort();
 }
 
-/** The three browser entries the issue asks for, as source text. */
+/** The browser entries measured, as source text: one command, all commands, the aggregated class, every export. */
 export function entries(pkg) {
   const q = JSON.stringify(pkg);
   const all = commandNames(pkg);
@@ -35,10 +36,11 @@ export function entries(pkg) {
     aggregated:
       `import { CodePipeline } from ${q};\n` +
       `export const list = (config) => new CodePipeline(config).listPipelines({});\n`,
+    everything: `export * from ${q};\n`,
   };
 }
 
-/** Bundles one entry for the browser; returns the code, its sizes and esbuild's metafile. */
+/** Bundles one entry for the browser as one file; returns the code, its sizes and esbuild's metafile. */
 export async function bundle(source, { plugins = [], minify = true } = {}) {
   const result = await esbuild.build({
     stdin: { contents: source, resolveDir: ROOT, loader: "js", sourcefile: "entry.js" },
@@ -53,15 +55,106 @@ export async function bundle(source, { plugins = [], minify = true } = {}) {
     plugins,
   });
   const code = result.outputFiles[0].contents;
-  return { code, bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
+  return { code, bytes: code.length, gzip: gz(code), metafile: result.metafile };
 }
 
-/** Sizes of the three entries for one package: { one, all, aggregated } each { bytes, gzip }. */
-export async function measure(pkg) {
+const gz = (code) => gzipSync(code, { level: 9 }).length;
+
+/**
+ * What a page loads before its first call: the entry chunk and, transitively, the chunks it
+ * imports statically. Chunks reached only through `import()` (lazy) are left out.
+ * `chunks` maps a file name to { code, imports: [file names imported statically] }.
+ */
+function startUpPath(chunks, entry) {
+  const seen = new Set();
+  const visit = (f) => {
+    if (seen.has(f) || !chunks[f]) return;
+    seen.add(f);
+    for (const i of chunks[f].imports) visit(i);
+  };
+  visit(entry);
+  const files = [...seen];
+  const sum = (pick) => files.reduce((a, f) => a + pick(chunks[f].code), 0);
+  const all = Object.keys(chunks);
+  return {
+    bytes: sum((c) => c.length),
+    gzip: sum(gz),
+    chunks: files.length,
+    lazy: all.filter((f) => !seen.has(f)).reduce((a, f) => a + gz(chunks[f].code), 0),
+  };
+}
+
+/** esbuild with `--splitting` (ESM): the start-up path of the entry. */
+export async function bundleSplit(source) {
+  const dir = path.join(ROOT, "test-output", "size", "esbuild");
+  const entryFile = await writeEntry(source);
+  const result = await esbuild.build({
+    entryPoints: { entry: entryFile },
+    bundle: true,
+    splitting: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    outdir: dir,
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+    legalComments: "none",
+  });
+  const chunks = {};
+  const rel = (p) => path.relative(ROOT, p);
+  for (const f of result.outputFiles) {
+    const meta = result.metafile.outputs[rel(f.path)];
+    chunks[rel(f.path)] = { code: f.contents, imports: meta.imports.filter((i) => i.kind === "import-statement").map((i) => i.path) };
+  }
+  const entry = Object.keys(chunks).find((f) => result.metafile.outputs[f].entryPoint);
+  return startUpPath(chunks, entry);
+}
+
+/** rollup + node-resolve + commonjs + terser, ESM: one file (`inlineDynamicImports`) or the split start-up path. */
+export async function bundleRollup(source, { split }) {
+  const { rollup } = await import("rollup");
+  const { nodeResolve } = await import("@rollup/plugin-node-resolve");
+  const commonjs = (await import("@rollup/plugin-commonjs")).default;
+  const terser = (await import("@rollup/plugin-terser")).default;
+  const built = await rollup({
+    input: await writeEntry(source),
+    plugins: [nodeResolve({ browser: true }), commonjs(), terser({ format: { comments: false } })],
+    onwarn: () => {},
+  });
+  const { output } = await built.generate({ format: "esm", inlineDynamicImports: !split });
+  await built.close();
+  const chunks = {};
+  for (const c of output) if (c.type === "chunk") chunks[c.fileName] = { code: Buffer.from(c.code), imports: c.imports };
+  return startUpPath(chunks, output.find((c) => c.type === "chunk" && c.isEntry).fileName);
+}
+
+/** Entries for esbuild's and rollup's file-based builds live in test-output/size (resolving from the repository). */
+async function writeEntry(source) {
+  const { mkdirSync, writeFileSync } = await import("node:fs");
+  const dir = path.join(ROOT, "test-output", "size");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `entry-${createHash("sha1").update(source).digest("hex").slice(0, 8)}.mjs`);
+  writeFileSync(file, source);
+  return file;
+}
+
+/**
+ * Sizes of the three entries for one package: { one, all, aggregated } each { bytes, gzip }
+ * (esbuild, one file), and for client + one command also the start-up path with code splitting
+ * (`oneSplit`, esbuild) and rollup's figures (`oneRollup` one file, `oneRollupSplit` split).
+ */
+export async function measure(pkg, { rollup = true } = {}) {
   const out = {};
-  for (const [name, src] of Object.entries(entries(pkg))) {
-    const { bytes, gzip } = await bundle(src);
+  const src = entries(pkg);
+  for (const [name, s] of Object.entries(src)) {
+    const { bytes, gzip } = await bundle(s);
     out[name] = { bytes, gzip };
+  }
+  out.oneSplit = await bundleSplit(src.one);
+  if (rollup) {
+    out.oneRollup = await bundleRollup(src.one, { split: false });
+    out.oneRollupSplit = await bundleRollup(src.one, { split: true });
   }
   return out;
 }

@@ -63,7 +63,10 @@ function commandFile(ctx, o) {
   if (o.errors.length) out += importStatement(o.errors, "../models/errors.js");
   if (o.input) out += `import { ${o.spec.i.text} } from "../src/generated/wire.js";\n`;
   out += "\n";
+  out += `/** The input of {@link ${o.command}}${o.input ? `: the members of {@link ${o.input}}` : " (no members)"}. */\n`;
   out += `export interface ${inputType}${o.input ? ` extends ${o.input}` : ""} {}\n`;
+  const outputDoc = o.output ? `the members of {@link ${o.output}} and \`$metadata\`` : "only `$metadata`";
+  out += `/** The output of {@link ${o.command}}: ${outputDoc}. */\n`;
   out += `export interface ${outputType} extends ${o.output ? `${o.output}, ` : ""}MetadataBearer {}\n`;
   out += `\nconst op: OperationSpec = ${spec};\n\n`;
   out += docComment(doc);

@@ -21,6 +21,8 @@ Options:
   --secret-access-key <s>  its secret
   --env-credentials        accept the credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
   --start-on-create        start an execution when a pipeline is created, as AWS does
+  --cors                   let browser pages of any origin call the endpoint (CORS)
+  --cors-origin <origin>   let pages of this origin call it, e.g. http://localhost:5173 (repeatable)
   --quiet                  do not print one line per request
   -h, --help               show this help
 
@@ -41,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
         "secret-access-key": { type: "string" },
         "env-credentials": { type: "boolean" },
         "start-on-create": { type: "boolean" },
+        cors: { type: "boolean" },
+        "cors-origin": { type: "string", multiple: true },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -75,6 +79,8 @@ async function main(argv: string[]): Promise<number> {
     origin = "the default local credentials (see --help)";
   }
   const quiet = args.quiet ?? false;
+  const corsOrigins = args["cors-origin"] ?? [];
+  const cors = corsOrigins.length ? corsOrigins : args.cors ? true : undefined;
   const local = await startLocalCodePipeline({
     port: number("port", args.port, 7015),
     region: args.region ?? (env.AWS_REGION || "us-east-1"),
@@ -82,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
     actionDelayMs: number("action-delay-ms", args["action-delay-ms"], 1000),
     credentials,
     startExecutionOnCreate: args["start-on-create"] ?? false,
+    cors,
     log: quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
   process.stdout.write(
@@ -89,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
       `CodePipeline (local) listening on ${local.endpoint}`,
       `  region ${local.region}, account ${local.accountId}`,
       `  accepts requests signed with ${origin}`,
+      `  browser pages: ${cors === undefined ? "off (start with --cors to allow them)" : cors === true ? "any origin (CORS)" : corsOrigins.join(", ")}`,
       ``,
       `Point a client at it:`,
       `  new CodePipelineClient({ endpoint: "${local.endpoint}", region: "${local.region}", credentials })`,

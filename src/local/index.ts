@@ -15,11 +15,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { operations } from "../generated/shapes.js";
 import { validateShape } from "../validation/validate.js";
+import { applyCors, corsOrigins, type LocalCorsOption } from "./cors.js";
 import { Engine, type FailureMatch } from "./engine.js";
 import { LocalService } from "./service.js";
 import { type LocalCredentials, verifySignature } from "./sigv4.js";
 import { ServiceError, token, toJson, uuid } from "./util.js";
 
+export type { LocalCorsOption } from "./cors.js";
 export type { FailureMatch } from "./engine.js";
 export type { LocalCredentials } from "./sigv4.js";
 
@@ -43,6 +45,12 @@ export interface LocalCodePipelineOptions {
   validateResponses?: boolean;
   /** Receives one line per request (operation, status, error name). Never credentials. */
   log?: (line: string) => void;
+  /**
+   * Lets browser pages on other origins call the endpoint: answers CORS preflights and adds the headers a browser
+   * needs to read responses. `true` (or `"*"`) allows any origin, which suits an endpoint on loopback; an origin
+   * or a list of origins allows only those. Default: off, and a preflight gets a 403 that says how to turn it on.
+   */
+  cors?: LocalCorsOption;
 }
 
 export interface LocalCodePipeline {
@@ -81,6 +89,7 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
   const engine = new Engine({ region, accountId, actionDelayMs, startExecutionOnCreate: options.startExecutionOnCreate ?? false });
   const service = new LocalService(engine);
   const log = options.log;
+  const allowedOrigins = corsOrigins(options.cors);
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -94,6 +103,8 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const corsAnswer = applyCors(req, res, allowedOrigins);
+    if (corsAnswer !== undefined) return void log?.(corsAnswer);
     const path = req.url ?? "/";
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(",") : v;

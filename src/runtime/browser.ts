@@ -1,5 +1,5 @@
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { SignatureV4 } from "@smithy/signature-v4";
+import { RequestSigner } from "../signer.js";
+import { WebSha256 } from "./web-sha256.js";
 import { FetchHttpHandler, streamCollector } from "@smithy/fetch-http-handler";
 import type { Runtime } from "./types.js";
 import { CredentialsProviderError } from "../errors.js";
@@ -19,14 +19,19 @@ export const runtime: Runtime = {
     const controller = new AbortController();
     return [controller.signal, (reason) => controller.abort(reason)];
   },
-  loadSigner: async () => SignatureV4,
-  sha256: Sha256,
+  loadSigner: async () => RequestSigner,
+  // crypto.randomUUID exists in secure contexts only; getRandomValues everywhere
+  uuid: () =>
+    crypto.randomUUID?.() ??
+    "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) => (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+c / 4)))).toString(16)),
+  sha256: WebSha256,
   collectBody: async (body) => (body == null ? new Uint8Array(0) : body instanceof Uint8Array ? body : streamCollector(body as any)),
   userAgent: () => {
     const nav = (globalThis as { navigator?: { userAgent?: string } }).navigator;
     return `os/other lang/js md/browser#${(nav?.userAgent ?? "unknown").replace(/[^\w.#-]+/g, "_").slice(0, 60)}`;
   },
   sendsUserAgentHeader: false,
+  fetchFailureHint: " (likely causes: CORS does not allow this origin, or the endpoint is unreachable)",
 };
 
 /** Browsers trace only when asked, through `codepipeline-client/otel`; the build drops the call. */

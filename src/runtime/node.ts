@@ -60,8 +60,9 @@ export const runtime: Runtime = {
     ];
   },
   async loadSigner() {
-    return (await import("@smithy/signature-v4")).SignatureV4;
+    return (await import("../signer.js")).RequestSigner;
   },
+  uuid: () => crypto.randomUUID(),
   sha256: NodeSha256,
   async collectBody(body) {
     if (body == null) return new Uint8Array(0);

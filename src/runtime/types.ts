@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentityProvider, ChecksumConstructor, HashConstructor, Logger } from "@smithy/types";
-import type { SignatureV4 } from "@smithy/signature-v4";
+import type { RequestSigner } from "../signer.js";
 import type { CodePipelineClientConfig, HttpHandler } from "../config.js";
 
 /** Settings read from the environment and shared config files (Node only). */
@@ -46,7 +46,9 @@ export interface Runtime {
    */
   attemptSignal(handler: HttpHandler): [signal: object, abort: (reason: Error) => void];
   /** Loads the SigV4 signer class. */
-  loadSigner(): Promise<typeof SignatureV4>;
+  loadSigner(): Promise<typeof RequestSigner>;
+  /** A random (version 4) UUID, for `amz-sdk-invocation-id`. */
+  uuid(): string;
   /** Hash used for signing. */
   sha256: ChecksumConstructor | HashConstructor;
   /** Reads a response body into bytes. */
@@ -55,4 +57,9 @@ export interface Runtime {
   userAgent(): string;
   /** Node adds `user-agent`; browsers only `x-amz-user-agent`. */
   sendsUserAgentHeader: boolean;
+  /**
+   * Added to the `NetworkError` of a request that failed with a `TypeError` before any response (a failed
+   * `fetch`): browsers hide the cause from scripts, so the message names the likely ones.
+   */
+  fetchFailureHint?: string;
 }

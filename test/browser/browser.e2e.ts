@@ -11,7 +11,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BROWSERS, runPage, type BrowserName } from "./drivers.js";
+import { BROWSERS, INSECURE_HOST, runPage, type BrowserName } from "./drivers.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 const OUT = path.join(ROOT, "test-output", "browser");
@@ -57,9 +57,10 @@ interface Seen {
   rejected: string[];
 }
 
-function apiServer(pageOrigin: () => string, seen: Seen) {
+function apiServer(pageOrigins: () => string[], seen: Seen) {
+  let origin = "";
   const cors = () => ({
-    "access-control-allow-origin": pageOrigin(),
+    "access-control-allow-origin": origin,
     "access-control-expose-headers": "x-amzn-requestid, x-amzn-errortype, date",
   });
   const json = (res: http.ServerResponse, status: number, body: unknown, requestId: string) =>
@@ -68,6 +69,7 @@ function apiServer(pageOrigin: () => string, seen: Seen) {
       .end(JSON.stringify(body));
   let n = 0;
   return http.createServer((req, res) => {
+    origin = pageOrigins().includes(String(req.headers.origin)) ? String(req.headers.origin) : pageOrigins()[0]!;
     if (req.method === "OPTIONS") {
       seen.preflights++;
       res.writeHead(204, {
@@ -165,42 +167,49 @@ const browsers = (process.env.BROWSERS ?? Object.keys(BROWSERS).join(","))
   .filter(Boolean) as BrowserName[];
 for (const name of browsers) if (!BROWSERS[name]) throw new Error(`unknown browser ${JSON.stringify(name)} in BROWSERS; known: ${Object.keys(BROWSERS).join(", ")}`);
 
-describe("the esbuild bundle in a browser", () => {
+describe("the esbuild bundle (with --splitting) in a browser", () => {
   const seen: Seen = { preflights: 0, signed: [], rejected: [] };
   let pageServer: http.Server;
   let api: http.Server;
-  let pageOrigin = "";
+  let pagePort = 0;
   let apiOrigin = "";
-  let bundle = "";
+  const files = new Map<string, string>();
+  let requested: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(path.join(ROOT, "dist/browser/index.js"))) throw new Error("dist/ is missing: run `npm run build` before `npm run test:browser`");
     mkdirSync(OUT, { recursive: true });
     const esbuild = await import("esbuild");
+    // code splitting, as a one-command app would ship: lazy chunks are files the page fetches only when needed
     const built = await esbuild.build({
-      entryPoints: [path.join(__dirname, "fixtures", "page.js")],
+      entryPoints: { bundle: path.join(__dirname, "fixtures", "page.js") },
       bundle: true,
+      splitting: true,
       minify: true,
       format: "esm",
       platform: "browser",
+      outdir: path.join(OUT, "bundle"),
       write: false,
       logLevel: "silent",
     });
-    bundle = built.outputFiles[0]!.text;
+    for (const f of built.outputFiles) files.set(path.basename(f.path), f.text);
     const html = `<!doctype html><html><head><meta charset="utf-8"><title>running</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse}td{border:1px solid #ccc;padding:6px 10px;vertical-align:top;white-space:pre;font-family:monospace;font-size:12px}
 tr.pass td:first-child{background:#d6f5d6;font-weight:bold}tr.fail td:first-child{background:#f8d0d0;font-weight:bold}</style></head>
 <body><h1>codepipeline-client in a browser</h1><p>esbuild bundle of the client, calling a cross-origin API on 127.0.0.1 that checks each SigV4 signature.</p>
-<table id="results"></table>
+<p id="context"></p><table id="results"></table>
 <script>window.__errors=[];addEventListener("error",(e)=>__errors.push(String(e.message)));addEventListener("unhandledrejection",(e)=>__errors.push(String(e.reason)));</script>
 <script type="module" src="/bundle.js"></script></body></html>`;
     pageServer = http.createServer((req, res) => {
-      if (req.url === "/bundle.js") res.writeHead(200, { "content-type": "text/javascript" }).end(bundle);
-      else if (req.url?.startsWith("/?") || req.url === "/") res.writeHead(200, { "content-type": "text/html" }).end(html);
+      const file = req.url?.slice(1) ?? "";
+      if (files.has(file)) {
+        requested.push(file);
+        res.writeHead(200, { "content-type": "text/javascript" }).end(files.get(file));
+      } else if (req.url?.startsWith("/?") || req.url === "/") res.writeHead(200, { "content-type": "text/html" }).end(html);
       else res.writeHead(404).end();
     });
-    pageOrigin = await listen(pageServer);
-    api = apiServer(() => pageOrigin, seen);
+    pagePort = Number(new URL(await listen(pageServer)).port);
+    api = apiServer(() => [`http://127.0.0.1:${pagePort}`, `http://${INSECURE_HOST}:${pagePort}`], seen);
     apiOrigin = await listen(api);
   });
 
@@ -208,9 +217,18 @@ tr.pass td:first-child{background:#d6f5d6;font-weight:bold}tr.fail td:first-chil
     await Promise.all([pageServer && close(pageServer), api && close(api)]);
   });
 
-  it.each(browsers)("%s: signs, parses, types errors, aborts and times out", async (name) => {
+  /** The SHA-256 fallback chunk: the file holding @aws-crypto/sha256-js's first initial hash value. */
+  const fallbackChunk = () => {
+    const found = [...files].filter(([, code]) => code.includes("1779033703")).map(([f]) => f);
+    expect(found).toHaveLength(1);
+    expect(found[0]).not.toBe("bundle.js");
+    return found[0]!;
+  };
+
+  const check = async (name: BrowserName, host: string, screenshot: string) => {
     Object.assign(seen, { preflights: 0, signed: [], rejected: [] });
-    const run = await runPage(name, `${pageOrigin}/?api=${encodeURIComponent(apiOrigin)}`, path.join(OUT, `${name}.png`));
+    requested = [];
+    const run = await runPage(name, `http://${host}:${pagePort}/?api=${encodeURIComponent(apiOrigin)}`, path.join(OUT, screenshot));
     console.log(`${name}: ${run.version}`);
     expect(run.errors).toEqual([]);
     expect(run.title).toBe("done");
@@ -245,5 +263,22 @@ tr.pass td:first-child{background:#d6f5d6;font-weight:bold}tr.fail td:first-chil
       "CodePipeline_20150709.GetPipeline",
     ]);
     expect(seen.preflights).toBeGreaterThan(0);
+    expect(requested[0]).toBe("bundle.js");
+    return run;
+  };
+
+  it.each(browsers)("%s: signs, parses, types errors, aborts and times out", async (name) => {
+    const run = await check(name, "127.0.0.1", `${name}.png`);
+    expect(run.context).toEqual({ isSecureContext: true, subtle: true, randomUUID: true });
+    // a secure context hashes with crypto.subtle: the fallback chunk is never fetched
+    expect(requested).not.toContain(fallbackChunk());
+  });
+
+  // Chromium treats 127.0.0.1 and localhost as secure contexts; a page from another host name on plain
+  // http is not, and has no crypto.subtle (nor crypto.randomUUID), as a real http:// site.
+  it.skipIf(!browsers.includes("chromium"))("chromium, a page on plain http from another host (no crypto.subtle): signs through the fallback", async () => {
+    const run = await check("chromium", INSECURE_HOST, "chromium-insecure-context.png");
+    expect(run.context).toEqual({ isSecureContext: false, subtle: false, randomUUID: false });
+    expect(requested).toContain(fallbackChunk());
   });
 });

@@ -17,6 +17,8 @@ export interface PageRun {
   results: unknown;
   /** Uncaught errors and unhandled rejections (the driver's events plus the page's own record). */
   errors: string[];
+  /** `window.__context` of the page: whether it is a secure context, with `crypto.subtle` and `crypto.randomUUID`. */
+  context?: unknown;
 }
 
 export const BROWSERS: Record<BrowserName, { binary: string; debianPackages: string }> = {
@@ -28,7 +30,9 @@ export const BROWSERS: Record<BrowserName, { binary: string; debianPackages: str
 const VIEWPORT = { width: 1100, height: 900 };
 const DONE_TIMEOUT = 30_000;
 /** Read in the page after it is done: its results and the errors it recorded itself. */
-const READ = "return { title: document.title, results: window.__results, errors: window.__errors || [] }";
+const READ = "return { title: document.title, results: window.__results, errors: window.__errors || [], context: window.__context }";
+/** Chromium resolves this name to 127.0.0.1: a page from it on plain http is not a secure context. */
+export const INSECURE_HOST = "insecure.test";
 
 export async function runPage(name: BrowserName, url: string, screenshot: string): Promise<PageRun> {
   const { binary, debianPackages } = BROWSERS[name];
@@ -38,14 +42,17 @@ export async function runPage(name: BrowserName, url: string, screenshot: string
   return webkit(binary, url, screenshot);
 }
 
-type Read = { title: string; results: unknown; errors: string[] };
+type Read = { title: string; results: unknown; errors: string[]; context?: unknown };
 
 async function chromium(executablePath: string, url: string, screenshot: string): Promise<PageRun> {
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({
     executablePath,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+      `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: VIEWPORT });
@@ -55,7 +62,7 @@ async function chromium(executablePath: string, url: string, screenshot: string)
     await page.waitForFunction(() => document.title === "done", undefined, { timeout: DONE_TIMEOUT }).catch(() => {});
     await page.screenshot({ path: screenshot, fullPage: true });
     const read = (await page.evaluate(new Function(READ) as () => Read)) as Read;
-    return { version: `Chromium ${browser.version()}`, title: read.title, results: read.results, errors: [...errors, ...read.errors] };
+    return { version: `Chromium ${browser.version()}`, title: read.title, results: read.results, errors: [...errors, ...read.errors], context: read.context };
   } finally {
     await browser.close();
   }
@@ -79,7 +86,7 @@ async function firefox(executablePath: string, url: string, screenshot: string):
     await page.waitForFunction(() => document.title === "done", { timeout: DONE_TIMEOUT }).catch(() => {});
     await page.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
     const read = (await page.evaluate(new Function(READ) as () => Read)) as Read;
-    return { version: (await browser.version()).replace(/^firefox\//i, "Firefox "), title: read.title, results: read.results, errors: [...errors, ...read.errors] };
+    return { version: (await browser.version()).replace(/^firefox\//i, "Firefox "), title: read.title, results: read.results, errors: [...errors, ...read.errors], context: read.context };
   } finally {
     await browser.close();
   }
@@ -172,7 +179,7 @@ async function webkit(driverPath: string, url: string, screenshot: string): Prom
     await call("POST", `/session/${session}/execute/async`, { script: frames, args: [] });
     writeFileSync(screenshot, Buffer.from(await call("GET", `/session/${session}/screenshot`), "base64"));
     const read = (await call("POST", `/session/${session}/execute/sync`, { script: READ, args: [] })) as Read;
-    return { version: `WebKitGTK ${caps.browserVersion ?? "?"}`, title: read.title, results: read.results, errors: read.errors };
+    return { version: `WebKitGTK ${caps.browserVersion ?? "?"}`, title: read.title, results: read.results, errors: read.errors, context: read.context };
   } finally {
     if (session) await call("DELETE", `/session/${session}`).catch(() => {});
     await driver.stop();

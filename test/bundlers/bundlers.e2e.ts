@@ -13,6 +13,10 @@ import { promisify } from "node:util";
 import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+const fail = (message: string): never => {
+  throw new Error(message);
+};
+
 const ROOT = path.resolve(__dirname, "../..");
 const WORK = path.join(ROOT, "test-output", "bundlers");
 const ENTRY = path.join(WORK, "entry.js");
@@ -44,12 +48,28 @@ interface SeenRequest {
   method: string;
   target: string | null;
   authorization: string | null;
+  headers: Record<string, string>;
   body: string;
 }
 
-/** Runs a bundle in a context that has browser globals only (no process, require, Buffer) and calls it. */
-async function runInBrowserGlobals(code: string) {
+/** Where lazy chunks come from: a file name (as the bundle asks for it) to its code. */
+type ChunkFiles = (name: string) => string;
+
+interface RunOptions {
+  /** false: a browser without `crypto.subtle` (and `crypto.randomUUID`), as a page on plain http. */
+  subtle: boolean;
+  /** Lazy chunk files, for bundles that load chunks (webpack's script tags, AMD's `require`). */
+  chunks?: ChunkFiles;
+}
+
+/**
+ * Runs a bundle in a context that has browser globals only (no process, require, Buffer) and calls it.
+ * Records which lazy chunks were loaded. Webpack loads chunks with script tags (a minimal `document`
+ * runs them); rollup's AMD output with `define`/`require` (a minimal loader).
+ */
+async function runInBrowserGlobals(code: string, { subtle, chunks }: RunOptions) {
   const seen: SeenRequest[] = [];
+  const loaded: string[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const req = new Request(input, init);
     seen.push({
@@ -57,6 +77,7 @@ async function runInBrowserGlobals(code: string) {
       method: req.method,
       target: req.headers.get("x-amz-target"),
       authorization: req.headers.get("authorization"),
+      headers: Object.fromEntries((req.headers as unknown as Iterable<[string, string]>)),
       body: await req.text(),
     });
     const body = JSON.stringify({ pipelines: [{ name: "bundled", version: 3, created: 1700000000.5, updated: 1700003600 }], nextToken: "t2" });
@@ -70,31 +91,111 @@ async function runInBrowserGlobals(code: string) {
     "atob", "btoa", "structuredClone", "Event", "EventTarget", "DOMException",
   ])
     sandbox[k] = g[k];
+  if (!subtle) sandbox.crypto = { getRandomValues: (a: Uint8Array) => globalThis.crypto.getRandomValues(a) };
   const context = vm.createContext(sandbox);
+  const run = (file: string, source: string) => {
+    loaded.push(file);
+    vm.runInContext(source, context, { filename: file });
+  };
+  if (chunks) {
+    // script tags, as webpack's chunk loader inserts them
+    const script = () => {
+      const el: Record<string, any> = { setAttribute: (k: string, v: string) => (el[k] = v), getAttribute: (k: string) => el[k] };
+      return el;
+    };
+    const appendChild = (el: Record<string, any>) => {
+      const file = String(el.src).replace(/^.*\//, "");
+      setTimeout(() => {
+        try {
+          run(file, chunks(file));
+          el.onload?.({ type: "load", target: el });
+        } catch (e) {
+          el.onerror?.({ type: "error", target: el, error: e });
+        }
+      });
+      return el;
+    };
+    sandbox.document = { createElement: script, head: { appendChild }, getElementsByTagName: () => [], currentScript: null };
+    // AMD, as rollup's `amd` output defines chunks and loads lazy ones
+    const modules = new Map<string, Promise<any>>();
+    const load = (name: string): Promise<any> => {
+      const file = name.replace(/^\.\//, "").replace(/(\.js)?$/, ".js");
+      let m = modules.get(file);
+      if (!m) {
+        m = new Promise((resolve, reject) => {
+          sandbox.define = (deps: string[], factory: (...a: any[]) => unknown) => {
+            const exports = {};
+            Promise.all(deps.map((d) => (d === "exports" ? exports : d === "require" ? sandbox.require : load(d))))
+              .then((args) => (factory(...args), resolve(exports)), reject);
+          };
+          run(file, chunks(file));
+        });
+        modules.set(file, m);
+      }
+      return m;
+    };
+    sandbox.require = (deps: string[], ok: (...m: any[]) => void, fail: (e: unknown) => void) =>
+      void Promise.all(deps.map(load)).then((ms) => ok(...ms), fail);
+    sandbox.__amdLoad = load;
+  }
   vm.runInContext("globalThis.self = globalThis; globalThis.window = globalThis;", context);
-  vm.runInContext(code, context, { filename: "bundle.js" });
-  const run = context.runBundleTest as (endpoint: string) => Promise<any>;
-  expect(typeof run).toBe("function");
-  const out = await run("https://codepipeline.example.test");
-  return { out, seen };
+  const entry = code.startsWith("define(") ? await (sandbox.__amdLoad as (n: string) => Promise<unknown>)("entry.js") : run("bundle.js", code);
+  void entry;
+  const runTest = context.runBundleTest as (endpoint: string) => Promise<any>;
+  expect(typeof runTest).toBe("function");
+  const out = await runTest("https://codepipeline.example.test");
+  return { out, seen, loaded };
 }
 
-async function checkBundle(code: string) {
-  expect(problems(code)).toEqual([]);
-  const { out, seen } = await runInBrowserGlobals(code);
-  expect(seen).toHaveLength(1);
-  expect(seen[0]).toMatchObject({
-    url: "https://codepipeline.example.test/",
-    method: "POST",
-    target: "CodePipeline_20150709.ListPipelines",
+/** The authorization header @smithy/signature-v4's full signer computes for a request the bundle sent. */
+async function expectedAuthorization(r: SeenRequest): Promise<string> {
+  const { SignatureV4 } = await import("@smithy/signature-v4");
+  const { Sha256 } = await import("@aws-crypto/sha256-js");
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: "AKIDBUNDLETEST", secretAccessKey: "bundle-test-secret" },
+    region: "us-east-1",
+    service: "codepipeline",
+    sha256: Sha256,
   });
-  expect(seen[0].authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDBUNDLETEST\/\d{8}\/us-east-1\/codepipeline\/aws4_request, SignedHeaders=\S+, Signature=[0-9a-f]{64}$/);
-  expect(JSON.parse(seen[0].body)).toEqual({ maxResults: 5 });
-  expect(out.nextToken).toBe("t2");
-  expect(out.$metadata).toMatchObject({ httpStatusCode: 200, requestId: "bundle-req-1" });
-  const created = out.pipelines[0].created;
-  expect(Object.prototype.toString.call(created)).toBe("[object Date]");
-  expect(created.toISOString()).toBe("2023-11-14T22:13:20.500Z");
+  const url = new URL(r.url);
+  const { authorization, "x-amz-date": amzDate, ...headers } = r.headers;
+  void authorization;
+  const date = amzDate!.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, "$1-$2-$3T$4:$5:$6Z");
+  const signed = await signer.sign(
+    { method: r.method, protocol: url.protocol, hostname: url.hostname, path: url.pathname, query: {}, headers: { ...headers, host: url.host }, body: r.body } as any,
+    { signingDate: new Date(date) },
+  );
+  return (signed as any).headers.authorization;
+}
+
+/**
+ * Checks a bundle's code and runs it twice: with WebCrypto, and as in a browser without
+ * `crypto.subtle`, where the signer's hash comes from the @aws-crypto/sha256-js fallback.
+ * Returns the lazy chunks each run loaded.
+ */
+async function checkBundle(code: string, chunks?: ChunkFiles) {
+  expect(problems(code)).toEqual([]);
+  const loadedBy: Record<string, string[]> = {};
+  for (const subtle of [true, false]) {
+    const { out, seen, loaded } = await runInBrowserGlobals(code, { subtle, chunks });
+    loadedBy[subtle ? "subtle" : "fallback"] = loaded;
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      url: "https://codepipeline.example.test/",
+      method: "POST",
+      target: "CodePipeline_20150709.ListPipelines",
+    });
+    expect(seen[0].authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDBUNDLETEST\/\d{8}\/us-east-1\/codepipeline\/aws4_request, SignedHeaders=\S+, Signature=[0-9a-f]{64}$/);
+    expect(seen[0].authorization).toBe(await expectedAuthorization(seen[0]));
+    expect(JSON.parse(seen[0].body)).toEqual({ maxResults: 5 });
+    expect(seen[0].headers["amz-sdk-invocation-id"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(out.nextToken).toBe("t2");
+    expect(out.$metadata).toMatchObject({ httpStatusCode: 200, requestId: "bundle-req-1" });
+    const created = out.pipelines[0].created;
+    expect(Object.prototype.toString.call(created)).toBe("[object Date]");
+    expect(created.toISOString()).toBe("2023-11-14T22:13:20.500Z");
+  }
+  return loadedBy;
 }
 
 beforeAll(() => {
@@ -125,7 +226,7 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     await checkBundle(r.outputFiles[0].text);
   });
 
-  it("rollup + node-resolve + commonjs + terser", async () => {
+  const rollupBundle = async () => {
     const { rollup } = await import("rollup");
     const { nodeResolve } = await import("@rollup/plugin-node-resolve");
     type PluginFactory = () => import("rollup").Plugin;
@@ -133,14 +234,38 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     const terser = (await import("@rollup/plugin-terser")).default as unknown as PluginFactory;
     const warnings: string[] = [];
     const bundle = await rollup({
-      input: ENTRY,
+      input: { entry: ENTRY },
       plugins: [nodeResolve({ browser: true }), commonjs(), terser()],
       onwarn: (w) => void warnings.push(`${w.code}: ${w.message}`),
     });
-    const { output } = await bundle.generate({ format: "iife" });
-    await bundle.close();
     expect(warnings.filter((w) => /UNRESOLVED_IMPORT|MISSING_NODE_BUILTINS|MISSING_GLOBAL_NAME/.test(w))).toEqual([]);
+    return bundle;
+  };
+
+  it("rollup + node-resolve + commonjs + terser, one file (iife)", async () => {
+    const bundle = await rollupBundle();
+    // an IIFE is one file: lazy chunks are inlined
+    const { output } = await bundle.generate({ format: "iife", inlineDynamicImports: true });
+    await bundle.close();
+    expect(output.filter((c) => c.type === "chunk")).toHaveLength(1);
     await checkBundle(output[0].code);
+  });
+
+  it("rollup + node-resolve + commonjs + terser, split (lazy chunks)", async () => {
+    const bundle = await rollupBundle();
+    const { output } = await bundle.generate({ format: "amd", chunkFileNames: "[name].js" });
+    await bundle.close();
+    const files = new Map(output.flatMap((c) => (c.type === "chunk" ? [[c.fileName, c.code] as const] : [])));
+    const entry = output.find((c) => c.type === "chunk" && c.isEntry)! as { fileName: string; code: string; dynamicImports: string[] };
+    expect(entry.fileName).toBe("entry.js");
+    expect(entry.dynamicImports.length).toBeGreaterThan(0);
+    for (const [f, code] of files) if (f !== entry.fileName) expect(problems(code).filter((p) => !p.includes("ListPipelines")), f).toEqual([]);
+    const loaded = await checkBundle(entry.code, (f) => files.get(f) ?? fail(`no chunk ${f}`));
+    // secure contexts load no lazy chunk; without crypto.subtle the SHA-256 fallback is loaded
+    expect(loaded.subtle).toEqual(["entry.js"]);
+    expect(loaded.fallback.length).toBeGreaterThan(1);
+    // SHA-256's first initial hash value, 0x6a09e667, as terser writes it: the fallback's code
+    expect(loaded.fallback.slice(1).some((f) => files.get(f)!.includes("1779033703"))).toBe(true);
   });
 
   it("webpack 5 (production, target web)", async () => {
@@ -150,8 +275,8 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
       target: "web",
       context: WORK,
       entry: ENTRY,
-      // A fixed public path lets the main file run without document.currentScript,
-      // should the package ever load a chunk of its own again.
+      // A fixed public path lets the main file run without document.currentScript
+      // when it loads a lazy chunk.
       output: { path: OUT, filename: "webpack.js", chunkFilename: "webpack-[name].js", publicPath: "/" },
       devtool: false,
       performance: { hints: false },
@@ -163,8 +288,13 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     await new Promise((r) => compiler.close(r));
     expect(stats.hasErrors()).toBe(false);
     const lazy = readdirSync(OUT).filter((f) => f.startsWith("webpack-") && f.endsWith(".js"));
+    expect(lazy.length).toBeGreaterThan(0);
     for (const f of lazy) expect(problems(readFileSync(path.join(OUT, f), "utf8")).filter((p) => !p.includes("ListPipelines"))).toEqual([]);
-    await checkBundle(readFileSync(path.join(OUT, "webpack.js"), "utf8"));
+    const loaded = await checkBundle(readFileSync(path.join(OUT, "webpack.js"), "utf8"), (f) => readFileSync(path.join(OUT, f), "utf8"));
+    // secure contexts load no lazy chunk; without crypto.subtle the SHA-256 fallback chunk is loaded
+    expect(loaded.subtle).toEqual(["bundle.js"]);
+    expect(loaded.fallback.length).toBeGreaterThan(1);
+    expect(loaded.fallback.slice(1).every((f) => lazy.includes(f))).toBe(true);
   });
 
   it("vite 7 (library build, iife)", async () => {

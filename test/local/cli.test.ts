@@ -82,10 +82,38 @@ describe("codepipeline-local", () => {
     expect(stdout).not.toContain("LOCALSECRETKEY");
   });
 
+  it("--cors-origin lets the pages of that origin call it, and only those", async () => {
+    const cors = spawn(process.execPath, [cli, "--port", "0", "--cors-origin", "http://localhost:5173", "--quiet"], { env });
+    try {
+      let stdout = "";
+      cors.stdout.on("data", (d) => (stdout += d));
+      const endpoint = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner; output so far: ${stdout}`)), 10_000);
+        cors.stdout.on("data", () => {
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      expect(stdout).toContain("browser pages: http://localhost:5173");
+      const ask = (origin: string) =>
+        fetch(endpoint, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "x-amz-target" } });
+      const ok = await ask("http://localhost:5173");
+      expect(ok.status).toBe(204);
+      expect(ok.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+      expect((await ask("http://localhost:4000")).status).toBe(403);
+    } finally {
+      cors.kill("SIGKILL");
+    }
+  });
+
   it("prints its help, and refuses bad options", async () => {
     const help = await run(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: codepipeline-local");
+    expect(help.stdout).toContain("--cors ");
     const bad = await run(["--port", "http"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--port must be a whole number");

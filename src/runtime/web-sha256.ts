@@ -1,0 +1,51 @@
+import type { Checksum, SourceData } from "@smithy/types";
+
+const bytes = (d: SourceData): Uint8Array =>
+  typeof d === "string" ? new TextEncoder().encode(d) : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
+
+/**
+ * SHA-256 and HMAC-SHA-256 on WebCrypto (`crypto.subtle`). Where `crypto.subtle` is missing
+ * (a page served over plain http from another host is not a secure context), the digest is
+ * computed by `@aws-crypto/sha256-js`, loaded then in a chunk of its own, so secure pages never
+ * download it.
+ */
+export class WebSha256 implements Checksum {
+  #secret?: Uint8Array;
+  #data: Uint8Array[] = [];
+  constructor(secret?: SourceData) {
+    if (secret !== undefined) this.#secret = bytes(secret);
+  }
+  update(data: SourceData): void {
+    this.#data.push(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    const secret = this.#secret;
+    const subtle = globalThis.crypto?.subtle;
+    if (!subtle) {
+      const { Sha256 } = await import("@aws-crypto/sha256-js");
+      const hash = new Sha256(secret);
+      for (const d of this.#data) hash.update(d);
+      return hash.digest();
+    }
+    const data = (this.#data.length === 1 ? this.#data[0]! : join(this.#data)) as Uint8Array<ArrayBuffer>;
+    if (secret === undefined) return new Uint8Array(await subtle.digest("SHA-256", data));
+    // WebCrypto refuses an empty HMAC key; one zero byte is the same key (HMAC pads keys with zeros)
+    const key = await subtle.importKey("raw", (secret.byteLength ? secret : new Uint8Array(1)) as Uint8Array<ArrayBuffer>, HMAC, false, ["sign"]);
+    return new Uint8Array(await subtle.sign("HMAC", key, data));
+  }
+  reset(): void {
+    this.#data = [];
+  }
+}
+
+const HMAC = { name: "HMAC", hash: "SHA-256" };
+
+const join = (parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+};
