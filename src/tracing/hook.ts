@@ -32,6 +32,16 @@ export interface Tracing {
   call(next: Next, context: CallContext, args: any, config: ResolvedConfig): Promise<any>;
   /** Starts a helper's span, parented on the active context. */
   start(name: string, kind: "internal" | "consumer", attributes: SpanAttributes): HelperSpan;
+  /** The helpers' span logic (`tracing/helpers.ts`), shipped with the implementation. */
+  helpers: typeof import("./helpers.js");
+}
+
+/** What the job tracing needs of a job worker's backend. */
+export interface JobBackend<Item> {
+  kind: string;
+  thirdParty: boolean;
+  idOf(item: Item): string;
+  claim(item: Item): Promise<{ succeed(result: { continuationToken?: string }): Promise<void>; fail(details: { type?: string; message?: string }): Promise<void> } | undefined>;
 }
 
 /** Records one call's attempts on its span; put on the call's handler context by `Tracing.call`. */

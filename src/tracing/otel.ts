@@ -23,6 +23,7 @@ import type { CallContext } from "../middleware/types.js";
 import { classifyError } from "../retry/classify.js";
 import { VERSION } from "../version.js";
 import { ATTEMPTS, type AttemptRecorder, type SpanAttributes, type Tracing } from "./hook.js";
+import * as helpers from "./helpers.js";
 
 /** Options of `tracing(client, options)`. */
 export interface TracingOptions {
@@ -121,6 +122,7 @@ export function createTracing(options: TracingOptions = {}): Tracing {
   };
 
   return {
+    helpers,
     call(next, context: CallContext, args, config) {
       const operation = context.operation.n;
       const attributes: Attributes = { "rpc.system": "aws-api", "rpc.method": operation, "rpc.service": "CodePipeline" };
