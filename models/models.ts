@@ -3386,9 +3386,15 @@ export interface StageState {
    * Length: 1 to 100 characters. Pattern: `^[A-Za-z0-9.@\-_]+$`
    */
   stageName?: string | undefined;
-  /** The execution waiting to enter the stage, when there is one (for example at a closed transition). */
+  /**
+   * The execution waiting to enter the stage, when there is one (for example at a closed transition),
+   * for pipelines in `SUPERSEDED` mode.
+   */
   inboundExecution?: StageExecution | undefined;
-  /** The executions waiting to enter the stage, for pipelines in `QUEUED` or `PARALLEL` mode. */
+  /**
+   * Every execution waiting to enter the stage, in the order they arrived; pipelines in `QUEUED` mode
+   * can have several.
+   */
   inboundExecutions?: StageExecution[] | undefined;
   /** Whether executions may enter the stage, and who closed the transition and why. */
   inboundTransitionState?: TransitionState | undefined;

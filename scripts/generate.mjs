@@ -6,8 +6,8 @@
 // Hover text: smithy/descriptions/<ShapeName>.md, read by scripts/gen/descriptions.mjs, which fails the run
 // (exit code 1) when a public name has no text or a file names something the model does not have.
 //
-// Model path: --model PATH, else $CODEPIPELINE_MODEL, else ../shared/models/codepipeline-2015-07-09.json
-// relative to the repository root. Exit codes: 0 ok, 1 --check found differences or hover text is
+// Model path: --model PATH, else $CODEPIPELINE_MODEL, else smithy/codepipeline-2015-07-09.json, the committed
+// facts-only copy of AWS's model (refreshed by scripts/refresh-model.mjs). Exit codes: 0 ok, 1 --check found differences or hover text is
 // missing, 2 model missing.
 //
 // Generator modules: every scripts/gen/*.mjs except lib.mjs and names starting with "_", loaded in file
@@ -110,7 +110,7 @@ function readOrNull(rel) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const modelPath = resolve(
-    args.model ?? process.env.CODEPIPELINE_MODEL ?? join(root, "..", "shared", "models", "codepipeline-2015-07-09.json"),
+    args.model ?? process.env.CODEPIPELINE_MODEL ?? join(root, "smithy", "codepipeline-2015-07-09.json"),
   );
   if (!existsSync(modelPath)) {
     console.error(`Model not found: ${modelPath}\nPass --model PATH or set CODEPIPELINE_MODEL.`);

@@ -27,6 +27,8 @@ export const BROWSERS: Record<BrowserName, { binary: string; debianPackages: str
   webkit: { binary: process.env.WEBKIT_DRIVER_PATH ?? "/usr/bin/WebKitWebDriver", debianPackages: "webkit2gtk-driver xvfb" },
 };
 
+/** The browser WebKitWebDriver automates: WebKitGTK's MiniBrowser (package libwebkit2gtk-4.1-0). */
+const MINIBROWSER = process.env.WEBKIT_BROWSER_PATH ?? "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 const VIEWPORT = { width: 1100, height: 900 };
 const DONE_TIMEOUT = 30_000;
 /** Read in the page after it is done: its results and the errors it recorded itself. */
@@ -137,6 +139,7 @@ async function xvfb() {
 }
 
 async function webkit(driverPath: string, url: string, screenshot: string): Promise<PageRun> {
+  if (!existsSync(MINIBROWSER)) throw new Error(`${MINIBROWSER} is missing (set WEBKIT_BROWSER_PATH): apt-get install -y webkit2gtk-driver`);
   const display = await xvfb();
   const port = await freePort();
   const driver = started(driverPath, [`--port=${port}`, "--host=127.0.0.1"], { ...process.env, DISPLAY: display.display });
@@ -163,7 +166,7 @@ async function webkit(driverPath: string, url: string, screenshot: string): Prom
     const created = await call("POST", "/session", {
       capabilities: {
         alwaysMatch: {
-          "webkitgtk:browserOptions": { binary: "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser", args: ["--automation"] },
+          "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] },
         },
       },
     });
