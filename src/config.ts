@@ -20,6 +20,11 @@ import type { EndpointParameters } from "./endpoints.js";
 export interface SendOptions extends HttpHandlerOptions {
   /** Milliseconds one attempt may take before it fails with a retryable `TimeoutError`. */
   requestTimeout?: number;
+  /**
+   * Milliseconds the whole call may take, every attempt, backoff and credential lookup included;
+   * past it the call fails with a `TimeoutError`. Overrides the client's `operationTimeout`.
+   */
+  operationTimeout?: number;
 }
 
 /** Node-style callback of `send(command, cb)` and the aggregated methods. */
@@ -70,6 +75,11 @@ export interface CodePipelineClientConfig {
   requestHandler?: HttpHandler | RequestHandlerParams | Record<string, unknown>;
   /** Milliseconds one attempt may take, socket wait and connection included. Default 30 000. */
   requestTimeout?: number;
+  /**
+   * Milliseconds a whole call may take, every attempt, backoff and credential lookup included
+   * (as the Rust SDK's operation timeout). Default: no limit beyond `requestTimeout` per attempt.
+   */
+  operationTimeout?: number;
   /** Milliseconds to establish a connection. Default 5 000. */
   connectionTimeout?: number;
   /** Receives one entry per call, with sensitive values redacted. */

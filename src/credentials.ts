@@ -5,13 +5,33 @@ import { CredentialsProviderError } from "./errors.js";
 export const REFRESH_WINDOW_MS = 5 * 60_000;
 
 /**
+ * Longest wait for a credentials, region or endpoint provider, in ms: one that never settles
+ * fails the calls waiting on it after 30 s (a credential process that asks for an MFA code fits).
+ */
+export const PROVIDER_TIMEOUT_MS = 30_000;
+
+/** Settles like `promise`, or rejects with `timedOut()` after `ms` (the timer never keeps Node alive). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut()), ms);
+    (timer as { unref?: () => void }).unref?.();
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
  * Wraps a credentials source so it is asked once, its result is reused until
  * it is within five minutes of expiring, and concurrent callers share one lookup.
  * A refresh asks the source with `forceRefresh`, so a caching source fetches again.
- * A failed lookup is not cached; a failed refresh keeps credentials that have not yet expired.
+ * A failed lookup is not cached (the next call asks again), and every call that shared it
+ * gets a `CredentialsProviderError` whose `cause` is what the source threw; a failed refresh
+ * keeps credentials that have not yet expired. A lookup that takes longer than
+ * `PROVIDER_TIMEOUT_MS` fails the same way, naming the source (`label`).
  */
 export function memoizeCredentials(
   source: AwsCredentialIdentity | AwsCredentialIdentityProvider,
+  label = "the credentials provider",
 ): AwsCredentialIdentityProvider {
   // Checked at the call, as in v3, so a client made from unset variables fails only when used.
   if (typeof source !== "function") return async () => check(source);
@@ -22,10 +42,12 @@ export function memoizeCredentials(
     pending ??= (async () => {
       const previous = current;
       try {
-        return (current = check(await source(previous || options?.forceRefresh ? { forceRefresh: true } : undefined)));
+        const lookup = (async () => source(previous || options?.forceRefresh ? { forceRefresh: true } : undefined))();
+        const seconds = PROVIDER_TIMEOUT_MS / 1000;
+        return (current = check(await withTimeout(lookup, PROVIDER_TIMEOUT_MS, () => new CredentialsProviderError(`${label} did not answer within ${seconds} s`))));
       } catch (e) {
         if (previous && !options?.forceRefresh && previous.expiration!.getTime() > Date.now()) return previous;
-        throw e;
+        throw typed(e, label);
       } finally {
         pending = undefined;
       }
@@ -44,3 +66,9 @@ const check = (c: AwsCredentialIdentity | undefined): AwsCredentialIdentity => {
     );
   return c;
 };
+
+/** What a source threw, as a `CredentialsProviderError` (kept as is when it already is one, by name as in v3). */
+const typed = (e: unknown, label: string): unknown =>
+  (e as Error | undefined)?.name === "CredentialsProviderError"
+    ? e
+    : new CredentialsProviderError(`Could not load credentials from ${label}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

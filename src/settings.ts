@@ -3,7 +3,7 @@ import type { RequestSigner } from "./signer.js";
 import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
 import { runtime } from "./runtime.js";
 import type { EnvDefaults } from "./runtime/types.js";
-import { memoizeCredentials } from "./credentials.js";
+import { PROVIDER_TIMEOUT_MS, memoizeCredentials, withTimeout } from "./credentials.js";
 import { ConfigurationError } from "./errors.js";
 import { normalizeRegion, resolveEndpoint } from "./endpoints.js";
 import { createRetryStrategy } from "./retry/mode.js";
@@ -48,7 +48,7 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   if (input.region === "") throw new ConfigurationError(regionMissing);
   // The region as configured, which may be a FIPS pseudo-region such as "fips-us-east-1".
   const rawRegion = async (): Promise<string> => {
-    const r = input.region !== undefined ? await toProvider(input.region)() : (await env()).region;
+    const r = input.region !== undefined ? await bounded(toProvider(input.region)(), "region") : (await env()).region;
     if (!r) throw new ConfigurationError((input.region === undefined && (await env()).regionHint) || regionMissing);
     return r;
   };
@@ -62,11 +62,11 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
     // As in v3: `region()` gives the real region, and a FIPS pseudo-region turns FIPS on.
     region: async () => normalizeRegion(await rawRegion()).region,
     useFipsEndpoint: async () => normalizeRegion(await rawRegion()).useFips || (await fips()),
-    credentials: memoizeCredentials(
-      input.credentials ??
-        input.credentialDefaultProvider?.(input) ??
-        runtime.defaultCredentials(input.profile, logger, () => config.region()),
-    ),
+    credentials: input.credentials
+      ? memoizeCredentials(input.credentials, `the credentials provider${fnName(input.credentials)}`)
+      : input.credentialDefaultProvider
+        ? memoizeCredentials(input.credentialDefaultProvider(input), `the provider from credentialDefaultProvider`)
+        : memoizeCredentials(runtime.defaultCredentials(input.profile, logger, () => config.region()), "the default credential chain"),
     useDualstackEndpoint: fromEnv("useDualstackEndpoint", input.useDualstackEndpoint, false),
     maxAttempts: fromEnv("maxAttempts", input.maxAttempts, 3),
     retryMode: fromEnv("retryMode", input.retryMode, "standard"),
@@ -82,6 +82,13 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   Object.defineProperty(config, SETTINGS, { value: memo(() => loadSettings(config, env)), enumerable: false });
   return config;
 }
+
+/** ` "name"` of a named provider function, for messages. */
+const fnName = (f: unknown): string => (typeof f === "function" && f.name && f.name !== "anonymous" ? ` "${f.name}"` : "");
+
+/** A provider of the config's that never settles fails the calls waiting on it after PROVIDER_TIMEOUT_MS. */
+const bounded = <T>(p: Promise<T>, option: string): Promise<T> =>
+  withTimeout(p, PROVIDER_TIMEOUT_MS, () => new ConfigurationError(`The ${option} provider did not answer within ${PROVIDER_TIMEOUT_MS / 1000} s`));
 
 const regionMissing = 'Region is missing: set the region option, e.g. new CodePipelineClient({ region: "us-east-1" })';
 
@@ -120,7 +127,7 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     env(),
     runtime.loadSigner(),
   ]);
-  const custom = config.endpoint !== undefined ? await toProvider(config.endpoint)() : defaults.endpointUrl;
+  const custom = config.endpoint !== undefined ? await bounded(toProvider(config.endpoint)(), "endpoint") : defaults.endpointUrl;
   const Endpoint = custom === undefined ? undefined : endpointToString(custom);
   const params = { Region: region, UseFIPS, UseDualStack: useDualstack, Endpoint };
   const endpoint = (config.endpointProvider ?? resolveEndpoint)(params, { logger: config.logger });

@@ -57,3 +57,4 @@ export {
   type ApprovalDecision,
   type ApprovalOutcome,
 } from "./approvals.js";
+export { JobResultUndeliveredError, type UndeliveredResult } from "./persist.js";

@@ -13,7 +13,9 @@ import { PutJobFailureResultCommand } from "../../commands/PutJobFailureResultCo
 import { PutJobSuccessResultCommand } from "../../commands/PutJobSuccessResultCommand.js";
 import { PutThirdPartyJobFailureResultCommand } from "../../commands/PutThirdPartyJobFailureResultCommand.js";
 import { PutThirdPartyJobSuccessResultCommand } from "../../commands/PutThirdPartyJobSuccessResultCommand.js";
+import type { SendOptions } from "../config.js";
 import { type CommandSender, checkClient, errorMessage, errorName, isAbort, isThrottling, sleep } from "./internal.js";
+import { DEFAULT_ACKNOWLEDGE_DEADLINE_MS, DEFAULT_REPORT_DEADLINE_MS, type UndeliveredResult, deliverResult, persist } from "./persist.js";
 import { type JobHandler, type JobResult, type WorkerJob, checkJobResult, failureDetailsFrom, helperFailure, secretsOf, toWorkerJob } from "./jobs.js";
 import { jobTracing } from "./tracing.js";
 
@@ -28,11 +30,28 @@ export interface JobWorkerOptions<J = WorkerJob> {
   concurrency?: number;
   /** Pause after a poll that found no job, in ms. Default 5000. */
   pollIntervalMs?: number;
+  /**
+   * Longest time one handler may run, in ms. Past it the handler's signal aborts, the job is
+   * reported as failed with a message saying so, and its slot takes the next job at once.
+   * Default 3 600 000 (an hour, after which CodePipeline times a custom action out anyway).
+   */
+  jobTimeoutMs?: number;
+  /**
+   * How long reporting a result is retried (throttling, 5xx, network errors, timeouts), in ms,
+   * with backoff and jitter. Default 300 000 (5 minutes).
+   */
+  reportDeadlineMs?: number;
+  /** How long acknowledging a job is retried, in ms. Default 30 000. */
+  acknowledgeDeadlineMs?: number;
   /** Aborting it stops the worker gracefully, as `stop()` does. */
   abortSignal?: AbortSignal;
   /** How long a stop waits for running jobs before failing them, in ms. Default 60 000. */
   stopTimeoutMs?: number;
-  /** Called with errors that do not stop the worker (a failed poll, a result that could not be reported...). */
+  /**
+   * Called with errors that do not stop the worker: a failed poll, a job that could not be
+   * acknowledged, and a result that could not be delivered (a `JobResultUndeliveredError`
+   * carrying the job id, the result and the attempts).
+   */
   onError?: (error: unknown, job?: { id: string }) => void;
   /** Receives one line per job event; never credentials. */
   logger?: Pick<Logger, "debug" | "info" | "warn" | "error">;
@@ -59,9 +78,9 @@ export interface StopOptions {
 /** A running worker. */
 export interface JobWorker {
   /**
-   * Stops polling at once. Running jobs may finish within the stop timeout;
-   * jobs still running after it are failed with a message saying the worker
-   * stopped, and their handlers' signals abort. Resolves like `done`.
+   * Stops polling at once and aborts running handlers' signals (a request to wind down).
+   * Running jobs may still finish within the stop timeout; jobs still running after it are
+   * failed with a message saying the worker stopped. Resolves like `done`.
    */
   stop(options?: StopOptions): Promise<void>;
   /** Settles when the worker has stopped and every job it took is reported; rejects if polling failed for good. */
@@ -75,8 +94,8 @@ export interface JobWorker {
 /** One polled job before it is handed to the handler. */
 interface Claimed {
   job: WorkerJob;
-  succeed(result: JobResult): Promise<void>;
-  fail(details: FailureDetails): Promise<void>;
+  succeed(result: JobResult, options: SendOptions): Promise<unknown>;
+  fail(details: FailureDetails, options: SendOptions): Promise<unknown>;
 }
 
 /** What differs between custom and third-party jobs. */
@@ -86,9 +105,10 @@ interface Backend<Item> {
   poll(max: number, signal: AbortSignal): Promise<Item[]>;
   /**
    * Fetches, acknowledges and wraps a polled job; undefined when another worker has it.
-   * Not cancelled by a stop: an acknowledged job must be reported, and stopping waits for it.
+   * `call` retries each request until the acknowledge deadline. Not cancelled by a stop:
+   * an acknowledged job must be reported, and stopping waits for it.
    */
-  claim(item: Item): Promise<Claimed | undefined>;
+  claim(item: Item, call: <T>(f: (options: SendOptions) => Promise<T>) => Promise<T>): Promise<Claimed | undefined>;
   idOf(item: Item): string;
 }
 
@@ -96,7 +116,9 @@ interface Backend<Item> {
 const FATAL = ["ActionTypeNotFoundException", "ValidationException", "ConfigurationError", "InputError"];
 /** Acknowledge answers meaning another worker took the job, or it is gone. */
 const TAKEN = ["InvalidNonceException", "JobNotFoundException", "InvalidJobException", "InvalidJobStateException"];
-const MAX_ERROR_BACKOFF = 60_000;
+/** Longest pause between polls after errors, in ms: a job that appears when the service recovers waits at most this long. */
+export const MAX_POLL_BACKOFF_MS = 4000;
+export const DEFAULT_JOB_TIMEOUT_MS = 3_600_000;
 
 function validate(options: JobWorkerOptions<any>, what: string) {
   checkClient(options?.client, what);
@@ -106,13 +128,21 @@ function validate(options: JobWorkerOptions<any>, what: string) {
   if (typeof options.handler !== "function") throw new TypeError(`${what}: handler must be a function`);
   const c = options.concurrency ?? 1;
   if (!Number.isInteger(c) || c < 1) throw new TypeError(`${what}: concurrency must be a whole number of at least 1, got ${String(options.concurrency)}`);
-  const p = options.pollIntervalMs ?? 5000;
-  if (!(p >= 0)) throw new TypeError(`${what}: pollIntervalMs must be 0 or more, got ${String(options.pollIntervalMs)}`);
+  for (const key of ["pollIntervalMs", "jobTimeoutMs", "reportDeadlineMs", "acknowledgeDeadlineMs"] as const) {
+    const v = options[key];
+    if (v !== undefined && !(v >= 0)) throw new TypeError(`${what}: ${key} must be 0 or more, got ${String(v)}`);
+  }
 }
+
+/** Why a job's handler did not finish. */
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown } | "gave up" | "timed out";
 
 function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>): JobWorker {
   const concurrency = options.concurrency ?? 1;
   const pollIntervalMs = options.pollIntervalMs ?? 5000;
+  const jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+  const reportDeadlineMs = options.reportDeadlineMs ?? DEFAULT_REPORT_DEADLINE_MS;
+  const ackDeadlineMs = options.acknowledgeDeadlineMs ?? DEFAULT_ACKNOWLEDGE_DEADLINE_MS;
   const log = options.logger;
   const onError = (error: unknown, job?: { id: string }) => {
     log?.warn?.(`${backend.kind} worker: ${job ? `job ${job.id}: ` : ""}${errorName(error)}: ${errorMessage(error)}`);
@@ -129,7 +159,10 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
   const giveUp = new AbortController();
   let stopTimeout = options.stopTimeoutMs ?? 60_000;
   let stopping = false;
+  /** Jobs holding a slot: being claimed or handled. */
   const running = new Set<Promise<void>>();
+  /** Results being delivered; they hold no slot, and `done` waits for them. */
+  const reporting = new Set<Promise<void>>();
   const queue: Item[] = [];
   let slotFreed: (() => void) | undefined;
 
@@ -145,10 +178,30 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
   const onExternalAbort = () => void stop();
   options.abortSignal?.addEventListener("abort", onExternalAbort, { once: true });
 
+  /** Retries one claim request until the acknowledge deadline; throws its last error. */
+  const call = async <T>(f: (o: SendOptions) => Promise<T>): Promise<T> => {
+    const r = await persist(f, ackDeadlineMs);
+    if (!r.ok) throw r.error;
+    return r.value as T;
+  };
+
+  /** Delivers a result in the background: the job's slot is free already. */
+  const report = (claimed: Claimed, result: UndeliveredResult, done: string) => {
+    const { job } = claimed;
+    const send = (o: SendOptions) => (result.type === "success" ? claimed.succeed(result.result, o) : claimed.fail(result.failureDetails, o));
+    const p: Promise<void> = deliverResult(job.id, result, send, reportDeadlineMs)
+      .then(
+        ({ assumed }) => log?.info?.(`${backend.kind} worker: job ${job.id} ${done}${assumed ? " (an earlier attempt was accepted)" : ""}`),
+        (error) => onError(error, job),
+      )
+      .finally(() => reporting.delete(p));
+    reporting.add(p);
+  };
+
   async function handle(item: Item): Promise<void> {
     let claimed: Claimed | undefined;
     try {
-      claimed = await backend.claim(item);
+      claimed = await backend.claim(item, call);
     } catch (error) {
       if (TAKEN.includes(errorName(error))) log?.debug?.(`${backend.kind} worker: job ${backend.idOf(item)} was taken by another worker`);
       else onError(error, { id: backend.idOf(item) });
@@ -157,56 +210,56 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
     if (!claimed) return;
     const { job } = claimed;
     const secrets = secretsOf(job.artifactCredentials);
-    let reported = false;
-    const report = async (send: () => Promise<void>) => {
-      if (reported) return;
-      reported = true;
-      try {
-        await send();
-      } catch (error) {
-        onError(error, job);
-      }
-    };
+    const fail = (details: FailureDetails, what: string) => report(claimed!, { type: "failure", failureDetails: details }, `failed: ${what}`);
     const stoppedMessage = () => helperFailure("SystemUnavailable", `The ${backend.kind} worker stopped before this job finished (waited ${stopTimeout} ms).`, secrets);
     if (giveUp.signal.aborted) {
       // Acknowledged after the stop ran out of time: report it without starting the handler.
-      await report(() => claimed!.fail(stoppedMessage()));
+      fail(stoppedMessage(), "the worker stopped");
       return;
     }
     const jobSignal = new AbortController();
-    let onGiveUp: (() => void) | undefined;
-    const gaveUp = new Promise<"gave up">((resolve) => {
-      onGiveUp = () => resolve("gave up");
-      giveUp.signal.addEventListener("abort", onGiveUp, { once: true });
+    const listeners: [AbortSignal, () => void][] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ended = new Promise<"gave up" | "timed out">((resolve) => {
+      const on = (signal: AbortSignal, f: () => void) => {
+        if (signal.aborted) return f();
+        signal.addEventListener("abort", f, { once: true });
+        listeners.push([signal, f]);
+      };
+      on(giveUp.signal, () => resolve("gave up"));
+      // A stop asks running handlers to wind down; they keep their slot until the stop timeout.
+      on(stopController.signal, () => jobSignal.abort(stopReason(backend.kind)));
+      if (jobTimeoutMs > 0 && jobTimeoutMs !== Infinity) timer = setTimeout(() => resolve("timed out"), jobTimeoutMs);
     });
     log?.info?.(`${backend.kind} worker: job ${job.id} started${job.continuationToken ? " (continued)" : ""}`);
     const run = (async () => options.handler(job, { signal: jobSignal.signal }))().then(
-      (value) => ({ ok: true as const, value }),
-      (error: unknown) => ({ ok: false as const, error }),
+      (value): Outcome => ({ ok: true, value }),
+      (error: unknown): Outcome => ({ ok: false, error }),
     );
-    const outcome = await Promise.race([run, gaveUp]);
-    giveUp.signal.removeEventListener("abort", onGiveUp!);
+    const outcome: Outcome = await Promise.race([run, ended]);
+    clearTimeout(timer);
+    for (const [signal, f] of listeners) signal.removeEventListener("abort", f);
     if (outcome === "gave up") {
-      jobSignal.abort();
-      await report(() => claimed!.fail(stoppedMessage()));
-      log?.info?.(`${backend.kind} worker: job ${job.id} failed: the worker stopped`);
-      return;
+      jobSignal.abort(stopReason(backend.kind));
+      return fail(stoppedMessage(), "the worker stopped");
+    }
+    if (outcome === "timed out") {
+      const message = `The job handler did not finish within ${jobTimeoutMs} ms (jobTimeoutMs); the job was failed and the handler's signal aborted.`;
+      jobSignal.abort(Object.assign(new Error(message), { name: "TimeoutError" }));
+      return fail(helperFailure("JobFailed", message, secrets), "timed out");
     }
     if (!outcome.ok) {
-      await report(() => claimed!.fail(failureDetailsFrom(outcome.error, secrets)));
-      log?.info?.(`${backend.kind} worker: job ${job.id} failed`);
-      return;
+      if (isAbort(outcome.error) && jobSignal.signal.aborted && stopping) return fail(stoppedMessage(), "the worker stopped");
+      return fail(failureDetailsFrom(outcome.error, secrets), "the handler threw");
     }
     let result: JobResult;
     try {
-      result = checkJobResult(outcome.value, { thirdParty: backend.thirdParty });
+      result = checkJobResult(outcome.value as JobResult | undefined, { thirdParty: backend.thirdParty });
     } catch (error) {
       onError(error, job);
-      await report(() => claimed!.fail(helperFailure("JobFailed", `The job handler returned an invalid result: ${errorMessage(error)}`, secrets)));
-      return;
+      return fail(helperFailure("JobFailed", `The job handler returned an invalid result: ${errorMessage(error)}`, secrets), "invalid result");
     }
-    await report(() => claimed!.succeed(result));
-    log?.info?.(`${backend.kind} worker: job ${job.id} ${result.continuationToken ? "continues later" : "succeeded"}`);
+    report(claimed, { type: "success", result }, result.continuationToken ? "continues later" : "succeeded");
   }
 
   const start = (item: Item) => {
@@ -229,7 +282,7 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
     });
 
   async function loop(): Promise<void> {
-    let errorDelay = 0;
+    let failures = 0;
     while (!stopping) {
       while (queue.length && running.size < concurrency && !stopping) start(queue.shift()!);
       if (stopping) break;
@@ -240,13 +293,15 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
       let items: Item[];
       try {
         items = await backend.poll(concurrency - running.size, stopController.signal);
-        errorDelay = 0;
+        failures = 0;
       } catch (error) {
         if (stopping || isAbort(error)) break;
         if (FATAL.includes(errorName(error))) throw error;
         onError(error);
-        errorDelay = Math.min(MAX_ERROR_BACKOFF, Math.max(errorDelay * 2, pollIntervalMs, isThrottling(error) ? 2000 : 1000));
-        await sleep(errorDelay, stopController.signal);
+        // Capped and jittered: the client's retry quota already spaces the requests that fail,
+        // and a job that appears when the service recovers is picked up within the cap.
+        const ceiling = Math.min(MAX_POLL_BACKOFF_MS, Math.max(pollIntervalMs, (isThrottling(error) ? 1000 : 500) * 2 ** failures++));
+        await sleep(ceiling / 2 + Math.random() * (ceiling / 2), stopController.signal);
         continue;
       }
       if (items.length === 0) {
@@ -257,22 +312,25 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
     }
   }
 
+  /** Waits for every running job, then for every report. */
   async function finish(): Promise<void> {
     // Polled jobs that were never acknowledged stay with the service for another worker.
     queue.length = 0;
-    if (running.size === 0) return;
-    const allDone = Promise.all(running).then(() => undefined);
-    if (stopTimeout !== Infinity) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const expired = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, Math.max(0, stopTimeout));
-      });
-      await Promise.race([allDone, expired]);
-      clearTimeout(timer);
-      // Jobs still running are failed now; each settles once its failure is reported.
-      if (running.size > 0) giveUp.abort();
+    if (running.size > 0) {
+      const allDone = Promise.all(running).then(() => undefined);
+      if (stopTimeout !== Infinity) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const expired = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, Math.max(0, stopTimeout));
+        });
+        await Promise.race([allDone, expired]);
+        clearTimeout(timer);
+        // Jobs still running are failed now; each settles once its failure is reported.
+        if (running.size > 0) giveUp.abort();
+      }
+      await allDone;
     }
-    await allDone;
+    while (reporting.size > 0) await Promise.all(reporting);
   }
 
   if (options.abortSignal?.aborted) stopping = true;
@@ -304,6 +362,8 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
   };
 }
 
+const stopReason = (kind: string) => Object.assign(new Error(`The ${kind} worker is stopping`), { name: "AbortError" });
+
 /**
  * Starts a job worker for a custom action: polls `PollForJobs` (asking for as
  * many jobs as it has free slots), acknowledges each job with its nonce, runs
@@ -314,8 +374,13 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
  * - A thrown error becomes `failureDetails` (see `failureDetailsFrom`); throw a
  *   `JobFailedError` to pick the failure type.
  * - Results are checked before they are sent (see `checkJobResult`).
- * - `stop()` (or `abortSignal`) stops polling at once and lets running jobs
- *   finish within `stopTimeoutMs`; the rest are failed with a clear message.
+ * - Acknowledging and reporting are retried with backoff and jitter on throttling,
+ *   5xx, network errors and timeouts (`acknowledgeDeadlineMs`, `reportDeadlineMs`);
+ *   a result that still cannot be delivered reaches `onError` as a
+ *   `JobResultUndeliveredError`.
+ * - `jobTimeoutMs` bounds each handler: past it the job is failed and its slot freed.
+ * - `stop()` (or `abortSignal`) stops polling at once, aborts the handlers' signals and
+ *   lets running jobs finish within `stopTimeoutMs`; the rest are failed with a clear message.
  */
 export function createJobWorker(options: CustomJobWorkerOptions): JobWorker {
   validate(options, "createJobWorker");
@@ -329,19 +394,16 @@ export function createJobWorker(options: CustomJobWorkerOptions): JobWorker {
       const res = await client.send(new PollForJobsCommand({ actionTypeId, maxBatchSize: max, queryParam }), { abortSignal: signal });
       return res.jobs ?? [];
     },
-    async claim(item) {
+    async claim(item, call) {
       const jobId = item.id;
-      if (!jobId || !item.nonce) return undefined;
-      const ack = await client.send(new AcknowledgeJobCommand({ jobId, nonce: item.nonce }));
+      const nonce = item.nonce;
+      if (!jobId || !nonce) return undefined;
+      const ack = await call((o) => client.send(new AcknowledgeJobCommand({ jobId, nonce }), o));
       if (ack.status && ack.status !== "InProgress" && ack.status !== "Dispatched") return undefined;
       return {
         job: toWorkerJob(jobId, item.data, item.accountId),
-        async succeed(result) {
-          await client.send(new PutJobSuccessResultCommand({ jobId, ...result }));
-        },
-        async fail(failureDetails) {
-          await client.send(new PutJobFailureResultCommand({ jobId, failureDetails }));
-        },
+        succeed: (result, o) => client.send(new PutJobSuccessResultCommand({ jobId, ...result }), o),
+        fail: (failureDetails, o) => client.send(new PutJobFailureResultCommand({ jobId, failureDetails }), o),
       };
     },
   });
@@ -366,23 +428,20 @@ export function createThirdPartyJobWorker(options: ThirdPartyJobWorkerOptions): 
       const res = await client.send(new PollForThirdPartyJobsCommand({ actionTypeId, maxBatchSize: max }), { abortSignal: signal });
       return res.jobs ?? [];
     },
-    async claim(item) {
+    async claim(item, call) {
       const jobId = item.jobId;
       if (!jobId) return undefined;
       const clientToken = options.clientToken ? await options.clientToken({ jobId, clientId: item.clientId }) : item.clientId;
       if (!clientToken) throw new TypeError(`third-party job ${jobId} came without a clientId; pass a clientToken option`);
-      const details = (await client.send(new GetThirdPartyJobDetailsCommand({ jobId, clientToken }))).jobDetails;
-      if (!details?.nonce) return undefined;
-      const ack = await client.send(new AcknowledgeThirdPartyJobCommand({ jobId, nonce: details.nonce, clientToken }));
+      const details = (await call((o) => client.send(new GetThirdPartyJobDetailsCommand({ jobId, clientToken }), o))).jobDetails;
+      const nonce = details?.nonce;
+      if (!nonce) return undefined;
+      const ack = await call((o) => client.send(new AcknowledgeThirdPartyJobCommand({ jobId, nonce, clientToken }), o));
       if (ack.status && ack.status !== "InProgress" && ack.status !== "Dispatched") return undefined;
       return {
         job: toWorkerJob(details.id ?? jobId, details.data),
-        async succeed(result) {
-          await client.send(new PutThirdPartyJobSuccessResultCommand({ jobId, clientToken, ...result }));
-        },
-        async fail(failureDetails) {
-          await client.send(new PutThirdPartyJobFailureResultCommand({ jobId, clientToken, failureDetails }));
-        },
+        succeed: (result, o) => client.send(new PutThirdPartyJobSuccessResultCommand({ jobId, clientToken, ...result }), o),
+        fail: (failureDetails, o) => client.send(new PutThirdPartyJobFailureResultCommand({ jobId, clientToken, failureDetails }), o),
       };
     },
   });

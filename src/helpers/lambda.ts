@@ -8,7 +8,9 @@ import { CodePipelineClient } from "../client.js";
 import { PutJobFailureResultCommand } from "../../commands/PutJobFailureResultCommand.js";
 import { PutJobSuccessResultCommand } from "../../commands/PutJobSuccessResultCommand.js";
 import type { FailureDetails } from "../../models/models.js";
-import { type CommandSender, errorMessage, errorName } from "./internal.js";
+import type { SendOptions } from "../config.js";
+import { type CommandSender, errorMessage } from "./internal.js";
+import { DEFAULT_REPORT_DEADLINE_MS, type JobResultUndeliveredError, type UndeliveredResult, deliverResult } from "./persist.js";
 import { type JobContext, type JobResult, type WorkerJob, checkJobResult, failureDetailsFrom, helperFailure, secretsOf, toWorkerJob } from "./jobs.js";
 
 /** The event a Lambda invoke action receives. */
@@ -62,6 +64,11 @@ export interface LambdaJobHandlerOptions {
    * Default 3000, and never more than half of the time left at the start.
    */
   safetyMarginMs?: number;
+  /**
+   * How long reporting the result is retried (throttling, 5xx, network errors, timeouts), in ms.
+   * Default 300 000, and never past the invocation's own deadline.
+   */
+  reportDeadlineMs?: number;
 }
 
 /** What one invocation did. */
@@ -70,6 +77,8 @@ export interface LambdaJobOutcome {
   /** `succeeded`, `continued` (a continuation token was reported) or `failed`. */
   outcome: "succeeded" | "continued" | "failed";
   failureDetails?: FailureDetails;
+  /** Set when the job no longer took a result (it was already reported or timed out), so this one was not delivered. */
+  undelivered?: JobResultUndeliveredError;
 }
 
 /** Parses `UserParameters` when it is a JSON object, array or string. */
@@ -84,9 +93,6 @@ export function parseUserParameters(text: string | undefined): unknown {
   }
 }
 
-/** Errors meaning the job no longer takes a result (already reported, timed out, unknown). */
-const GONE = ["InvalidJobStateException", "JobNotFoundException"];
-
 /**
  * Wraps a Lambda invoke action handler so the job always gets a result:
  * `PutJobSuccessResult` when the handler returns (its result checked as
@@ -94,8 +100,13 @@ const GONE = ["InvalidJobStateException", "JobNotFoundException"];
  * `PutJobFailureResult` shortly before the Lambda would time out, judged from
  * `context.getRemainingTimeInMillis()` (the handler's `signal` aborts then).
  *
- * A result that cannot be reported makes the invocation throw, except when the
- * job no longer accepts one (`InvalidJobStateException`, `JobNotFoundException`).
+ * Reporting is retried with backoff and jitter on throttling, 5xx, network errors
+ * and timeouts, within `reportDeadlineMs` and the invocation's time. A result
+ * that still cannot be delivered makes the invocation throw a
+ * `JobResultUndeliveredError`, except when the job no longer accepts one
+ * (`InvalidJobStateException`, `JobNotFoundException`): the outcome then carries
+ * that error as `undelivered`. A retry that meets "job already finished" after an
+ * earlier attempt that may have landed counts as delivered.
  * Credentials from the event never appear in messages, and the `job` object
  * hides them from logging and `JSON.stringify`.
  *
@@ -145,13 +156,11 @@ export function createLambdaJobHandler<P = unknown>(
     clearTimeout(timer);
 
     let outcome: LambdaJobOutcome;
-    let send: () => Promise<unknown>;
+    let result: UndeliveredResult;
     const fail = (failureDetails: FailureDetails) => {
       outcome = { jobId, outcome: "failed", failureDetails };
-      send = () => sender.send(new PutJobFailureResultCommand({ jobId, failureDetails }), reportOptions());
+      result = { type: "failure", failureDetails };
     };
-    // Reports get what is left of the invocation, so a slow call cannot outlive the function.
-    const reportOptions = () => (remainingAtStart === Infinity ? undefined : { abortSignal: timeoutSignal(started + remainingAtStart - 100 - Date.now()) });
     if (settled === "out of time") {
       controller.abort();
       fail(
@@ -165,27 +174,25 @@ export function createLambdaJobHandler<P = unknown>(
       fail(failureDetailsFrom(settled.error, secrets));
     } else {
       try {
-        const result = checkJobResult(settled.value);
-        outcome = { jobId, outcome: result.continuationToken ? "continued" : "succeeded" };
-        send = () => sender.send(new PutJobSuccessResultCommand({ jobId, ...result }), reportOptions());
+        const checked = checkJobResult(settled.value);
+        outcome = { jobId, outcome: checked.continuationToken ? "continued" : "succeeded" };
+        result = { type: "success", result: checked };
       } catch (error) {
         fail(helperFailure("JobFailed", `The job handler returned an invalid result: ${errorMessage(error)}`, secrets));
       }
     }
+    const send = (o: SendOptions) =>
+      result.type === "success"
+        ? sender.send(new PutJobSuccessResultCommand({ jobId, ...result.result }), o)
+        : sender.send(new PutJobFailureResultCommand({ jobId, failureDetails: result.failureDetails }), o);
+    // Reports get what is left of the invocation, so retries cannot outlive the function.
+    const left = started + remainingAtStart - 100 - Date.now();
     try {
-      await send!();
+      await deliverResult(jobId, result!, send, Math.max(0, Math.min(options.reportDeadlineMs ?? DEFAULT_REPORT_DEADLINE_MS, left)));
     } catch (error) {
-      if (!GONE.includes(errorName(error))) throw error;
+      if ((error as JobResultUndeliveredError).reason !== "gone") throw error;
+      outcome!.undelivered = error as JobResultUndeliveredError;
     }
     return outcome!;
   };
-}
-
-/** An AbortSignal that aborts after `ms` milliseconds. */
-function timeoutSignal(ms: number): AbortSignal {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), Math.max(0, ms));
-  // Do not keep the event loop alive for this timer alone.
-  (timer as { unref?: () => void }).unref?.();
-  return controller.signal;
 }

@@ -8,7 +8,10 @@ import { GetPipelineExecutionCommand } from "../../commands/GetPipelineExecution
 import { GetPipelineStateCommand } from "../../commands/GetPipelineStateCommand.js";
 import { ListActionExecutionsCommand } from "../../commands/ListActionExecutionsCommand.js";
 import { StartPipelineExecutionCommand } from "../../commands/StartPipelineExecutionCommand.js";
+import type { SendOptions } from "../config.js";
+import { raceAbort } from "../abort.js";
 import { type CommandSender, backoffDelay, checkClient, errorMessage, errorName, isAbort, isRetryable, isThrottling, sleep } from "./internal.js";
+import { deadlineSignal } from "./persist.js";
 
 /** States of a waiter result, as in `@smithy/util-waiter` (`RETRY` is only used inside the polling loop). */
 export const WaiterState = {
@@ -83,6 +86,33 @@ export class WaiterError extends Error {
 }
 
 const FAILED_STATUSES = ["Failed", "Stopped", "Superseded", "Cancelled"];
+
+/**
+ * The wait's own limits: a signal that fires when the caller aborts or `maxWaitTime` passes,
+ * and the time left, which bounds every request (`operationTimeout`).
+ */
+export interface WaitBound {
+  signal?: AbortSignal;
+  deadline: number;
+}
+
+/** Send options for one request of a wait: its signal, and no more time than is left. */
+export const boundOptions = (bound: WaitBound): SendOptions =>
+  bound.deadline === Infinity ? { abortSignal: bound.signal } : ({ abortSignal: bound.signal, operationTimeout: Math.max(1, bound.deadline - Date.now()) } as SendOptions);
+
+/** The final check starts this long before `maxWaitTime` ends, and may use that time. */
+export const FINAL_CHECK_MS = 1000;
+
+/**
+ * Starts the limits of a wait of `maxWait` seconds: the caller's signal combined with a timer
+ * that fires at the deadline. `clear` stops the timer.
+ */
+export function startBound(maxWait: number, userSignal: AbortSignal | undefined): WaitBound & { clear: () => void; timedOut: () => boolean } {
+  if (maxWait === Infinity) return { signal: userSignal, deadline: Infinity, clear: () => {}, timedOut: () => false };
+  const deadline = Date.now() + maxWait * 1000;
+  const d = deadlineSignal(maxWait * 1000, userSignal, "maxWaitTime");
+  return { signal: d.signal, deadline, clear: d.clear, timedOut: () => !userSignal?.aborted && (d.signal.aborted || Date.now() >= deadline) };
+}
 /** Not-found answers tolerated just after an execution starts, before giving up. */
 const NOT_FOUND_GRACE = 3;
 
@@ -126,10 +156,10 @@ export function failureReason(input: PipelineExecutionWaiterInput, execution: Pi
 export async function locateFailure(
   client: CommandSender,
   input: PipelineExecutionWaiterInput,
-  signal?: AbortSignal,
+  bound: WaitBound = { deadline: Infinity },
   known?: ActionExecutionDetail[],
 ): Promise<PipelineExecutionFailure | undefined> {
-  const details = known ?? (await listActionRuns(client, input, signal).catch(() => []));
+  const details = known ?? (await listActionRuns(client, input, bound).catch(() => []));
   const byTime = (a: ActionExecutionDetail, b: ActionExecutionDetail) => (b.lastUpdateTime?.getTime?.() ?? 0) - (a.lastUpdateTime?.getTime?.() ?? 0);
   for (const status of ["Failed", "Abandoned", "InProgress"]) {
     const hit = details.filter((d) => d.status === status).sort(byTime)[0];
@@ -142,7 +172,7 @@ export async function locateFailure(
         externalExecutionUrl: hit.output?.executionResult?.externalExecutionUrl,
       };
   }
-  const state = await client.send(new GetPipelineStateCommand({ name: input.pipelineName }), { abortSignal: signal }).catch(() => undefined);
+  const state = await client.send(new GetPipelineStateCommand({ name: input.pipelineName }), boundOptions(bound)).catch(() => undefined);
   return failureFromState(state?.stageStates, input.pipelineExecutionId);
 }
 
@@ -164,13 +194,13 @@ export function failureFromState(stages: StageState[] | undefined, pipelineExecu
 }
 
 /** Every action run of one execution (at most 10 pages of 100). */
-export async function listActionRuns(client: CommandSender, input: PipelineExecutionWaiterInput, signal?: AbortSignal): Promise<ActionExecutionDetail[]> {
+export async function listActionRuns(client: CommandSender, input: PipelineExecutionWaiterInput, bound: WaitBound): Promise<ActionExecutionDetail[]> {
   const out: ActionExecutionDetail[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < 10; page++) {
     const res = await client.send(
       new ListActionExecutionsCommand({ pipelineName: input.pipelineName, filter: { pipelineExecutionId: input.pipelineExecutionId }, maxResults: 100, nextToken }),
-      { abortSignal: signal },
+      boundOptions(bound),
     );
     out.push(...(res.actionExecutionDetails ?? []));
     if (!res.nextToken || res.nextToken === nextToken) break;
@@ -184,22 +214,35 @@ export type CheckOutcome =
   | { done: true; result: Omit<PipelineExecutionWaiterResult, "observedResponses"> }
   | { done: false; throttled: boolean; notFound?: boolean; execution?: PipelineExecution };
 
-/** Checks an execution once. Network trouble and throttling mean "check again later"; other errors end the wait. */
-export async function checkExecution(
+/**
+ * Checks an execution once. Network trouble and throttling mean "check again later"; other errors end the wait.
+ * The check ends as soon as the bound's signal fires (ABORTED), even when the client does not act on it.
+ */
+export function checkExecution(
   client: CommandSender,
   input: PipelineExecutionWaiterInput,
-  signal: AbortSignal | undefined,
+  bound: WaitBound,
   notFoundSoFar: number,
   observed: Record<string, number>,
 ): Promise<CheckOutcome> {
+  const aborted: CheckOutcome = { done: true, result: { state: "ABORTED", reason: "The wait was aborted" } };
+  return raceAbort(checkOnce(client, input, bound, notFoundSoFar, observed, aborted), bound.signal).catch((e) => {
+    if (bound.signal?.aborted) return aborted;
+    throw e;
+  });
+}
+
+async function checkOnce(...[client, input, bound, notFoundSoFar, observed, aborted]: [...Parameters<typeof checkExecution>, CheckOutcome]): Promise<CheckOutcome> {
+  const signal = bound.signal;
   let execution: PipelineExecution | undefined;
   try {
-    const res = await client.send(new GetPipelineExecutionCommand({ pipelineName: input.pipelineName, pipelineExecutionId: input.pipelineExecutionId }), {
-      abortSignal: signal,
-    });
+    const res = await client.send(
+      new GetPipelineExecutionCommand({ pipelineName: input.pipelineName, pipelineExecutionId: input.pipelineExecutionId }),
+      boundOptions(bound),
+    );
     execution = res.pipelineExecution;
   } catch (error) {
-    if (isAbort(error) || signal?.aborted) return { done: true, result: { state: "ABORTED", reason: "The wait was aborted" } };
+    if (isAbort(error) || signal?.aborted) return aborted;
     const name = errorName(error);
     observed[name] = (observed[name] ?? 0) + 1;
     if (isRetryable(error)) return { done: false, throttled: isThrottling(error) };
@@ -210,7 +253,7 @@ export async function checkExecution(
   observed[status] = (observed[status] ?? 0) + 1;
   if (status === "Succeeded") return { done: true, result: { state: "SUCCESS", status, execution, reason: describeStatus(input, status) } };
   if (FAILED_STATUSES.includes(status)) {
-    const failure = status === "Superseded" ? undefined : await locateFailure(client, input, signal).catch(() => undefined);
+    const failure = status === "Superseded" ? undefined : await locateFailure(client, input, bound).catch(() => undefined);
     return { done: true, result: { state: "FAILURE", status, execution, failure, reason: failureReason(input, execution, failure) } };
   }
   return { done: false, throttled: false, execution };
@@ -223,6 +266,10 @@ export async function checkExecution(
  * TIMEOUT after `maxWaitTime` seconds; ABORTED when `abortSignal` fires.
  * Never throws for those outcomes (see `waitUntilPipelineExecutionComplete`).
  *
+ * `maxWaitTime` is a hard deadline: every request gets the time left as its
+ * `operationTimeout` and is cancelled when it passes, so the result comes at the
+ * deadline even when the service stalls; an abort ends the wait at once.
+ *
  * Checks are spaced with jittered exponential backoff from `minDelay` to
  * `maxDelay`; a throttled check doubles the next pause and never ends the wait.
  */
@@ -233,33 +280,38 @@ export async function waitForPipelineExecutionComplete(
   const client = checkClient(config?.client, "waitForPipelineExecutionComplete");
   const { min, max, maxWait } = waiterDelays(config);
   if (!input?.pipelineName || !input.pipelineExecutionId) throw new TypeError("waitForPipelineExecutionComplete: pipelineName and pipelineExecutionId are required");
-  const signal = config.abortSignal ?? config.abortController?.signal;
+  const userSignal = config.abortSignal ?? config.abortController?.signal;
   const observedResponses: Record<string, number> = {};
-  const aborted = (): PipelineExecutionWaiterResult => ({ state: "ABORTED", reason: "The wait was aborted", observedResponses });
-  const deadline = Date.now() + maxWait * 1000;
+  const bound = startBound(maxWait, userSignal);
   let attempt = 1;
   let notFound = 0;
   let last: PipelineExecution | undefined;
-  for (;;) {
-    if (signal?.aborted) return aborted();
-    const outcome = await checkExecution(client, input, signal, notFound, observedResponses);
-    if (outcome.done) return { ...outcome.result, observedResponses };
-    if (outcome.execution) last = outcome.execution;
-    if (outcome.notFound) notFound++;
-    if (outcome.throttled) attempt++;
-    const remaining = deadline - Date.now();
-    if (remaining <= 0)
-      return {
-        state: "TIMEOUT",
-        status: last?.status,
-        execution: last,
-        reason: `${describeStatus(input, `still ${last?.status ?? "running"}`)} after ${maxWait} s (maxWaitTime)`,
-        observedResponses,
-      };
-    // The last check happens at the deadline rather than giving up early.
-    const delay = Math.min(backoffDelay(min, max, attempt) * 1000, remaining);
-    if (!(await sleep(delay, signal))) return aborted();
-    attempt++;
+  const timeout = (): PipelineExecutionWaiterResult => ({
+    state: "TIMEOUT",
+    status: last?.status,
+    execution: last,
+    reason: `${describeStatus(input, `still ${last?.status ?? "running"}`)} after ${maxWait} s (maxWaitTime)`,
+    observedResponses,
+  });
+  /** ABORTED when the caller aborted, TIMEOUT when maxWaitTime passed. */
+  const ended = (): PipelineExecutionWaiterResult =>
+    bound.timedOut() ? timeout() : { state: "ABORTED", reason: "The wait was aborted", observedResponses };
+  try {
+    for (;;) {
+      if (bound.signal?.aborted) return ended();
+      const outcome = await checkExecution(client, input, bound, notFound, observedResponses);
+      if (outcome.done) return outcome.result.state === "ABORTED" ? ended() : { ...outcome.result, observedResponses };
+      if (outcome.execution) last = outcome.execution;
+      if (outcome.notFound) notFound++;
+      if (outcome.throttled) attempt++;
+      // The last check starts FINAL_CHECK_MS before the deadline, which ends it if it is still running.
+      const remaining = bound.deadline - Date.now() - FINAL_CHECK_MS;
+      if (remaining <= 0) return timeout();
+      await sleep(Math.min(backoffDelay(min, max, attempt) * 1000, remaining), bound.signal);
+      attempt++;
+    }
+  } finally {
+    bound.clear();
   }
 }
 

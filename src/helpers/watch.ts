@@ -3,8 +3,12 @@
  */
 import type { ActionExecutionDetail, ErrorDetails, StageState } from "../../models/models.js";
 import { GetPipelineStateCommand } from "../../commands/GetPipelineStateCommand.js";
+import { raceAbort } from "../abort.js";
 import { backoffDelay, checkClient, errorName, isAbort, isThrottling, sleep } from "./internal.js";
 import {
+  FINAL_CHECK_MS,
+  boundOptions,
+  startBound,
   type PipelineExecutionWaiterConfiguration,
   type PipelineExecutionWaiterInput,
   type PipelineExecutionWaiterResult,
@@ -83,6 +87,7 @@ export interface WatchPipelineExecutionConfiguration extends Omit<PipelineExecut
  * starts at `minDelay`, doubles (with jitter) while nothing changes up to
  * `maxDelay`, and goes back to `minDelay` after a change; throttling lengthens
  * it. Aborting, or leaving the `for await` loop, stops polling at once.
+ * `maxWaitTime` is a hard deadline, as for `waitForPipelineExecutionComplete`.
  *
  * ```ts
  * for await (const event of watchPipelineExecution({ client }, { pipelineName, pipelineExecutionId })) {
@@ -98,16 +103,26 @@ export async function* watchPipelineExecution(
   const client = checkClient(config?.client, "watchPipelineExecution");
   const { min, max, maxWait } = waiterDelays(config, false);
   if (!input?.pipelineName || !input.pipelineExecutionId) throw new TypeError("watchPipelineExecution: pipelineName and pipelineExecutionId are required");
-  const signal = config.abortSignal ?? config.abortController?.signal;
+  const userSignal = config.abortSignal ?? config.abortController?.signal;
   const { pipelineName, pipelineExecutionId } = input;
   const observedResponses: Record<string, number> = {};
-  const deadline = Date.now() + maxWait * 1000;
+  const bound = startBound(maxWait, userSignal);
+  const signal = bound.signal;
   const seen = new Map<string, string>();
   const approvals = new Set<string>();
   let attempt = 1;
   let notFound = 0;
   let lastStatus: string | undefined;
-  const aborted = (): ResultEvent => ({ type: "result", state: "ABORTED", reason: "The watch was aborted", status: lastStatus, observedResponses });
+  const timeout = (): ResultEvent => ({
+    type: "result",
+    state: "TIMEOUT",
+    status: lastStatus,
+    reason: `Pipeline "${pipelineName}" execution ${pipelineExecutionId} still ${lastStatus ?? "running"} after ${maxWait} s (maxWaitTime)`,
+    observedResponses,
+  });
+  /** ABORTED when the caller aborted (or left the loop), TIMEOUT when maxWaitTime passed. */
+  const ended = (): ResultEvent =>
+    bound.timedOut() ? timeout() : { type: "result", state: "ABORTED", reason: "The watch was aborted", status: lastStatus, observedResponses };
 
   /** Records a status; returns the previous one when it changed, or `false` when it did not. */
   const change = (key: string, status: string): { previous?: string } | false => {
@@ -117,125 +132,123 @@ export async function* watchPipelineExecution(
     return { previous };
   };
 
-  for (;;) {
-    if (signal?.aborted) {
-      yield aborted();
-      return undefined;
-    }
-    let changed = false;
-    let throttled = false;
-    const outcome = await checkExecution(client, input, signal, notFound, observedResponses);
-    if (outcome.done && outcome.result.state === "ABORTED") {
-      yield aborted();
-      return undefined;
-    }
-
-    // Action runs and stage states of this execution. Either may be refused (permissions,
-    // throttling): the watch then goes on with what it has.
-    const read = async <T>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
-      try {
-        return await f();
-      } catch (error) {
-        if (isAbort(error) || signal?.aborted) throw error;
-        const name = errorName(error);
-        observedResponses[`${what}: ${name}`] = (observedResponses[`${what}: ${name}`] ?? 0) + 1;
-        if (isThrottling(error)) throttled = true;
+  try {
+    for (;;) {
+      if (signal?.aborted) {
+        yield ended();
         return undefined;
       }
-    };
-    let runs: ActionExecutionDetail[] | undefined;
-    let stages: StageState[] | undefined;
-    try {
-      runs = await read("ListActionExecutions", () => listActionRuns(client, input, signal));
-      stages = (await read("GetPipelineState", () => client.send(new GetPipelineStateCommand({ name: pipelineName }), { abortSignal: signal })))?.stageStates;
-    } catch {
-      yield aborted();
-      return undefined;
-    }
+      let changed = false;
+      let throttled = false;
+      const outcome = await checkExecution(client, input, bound, notFound, observedResponses);
+      if (outcome.done && outcome.result.state === "ABORTED") {
+        yield ended();
+        return undefined;
+      }
 
-    const execution = outcome.done ? outcome.result.execution : outcome.execution;
-    if (execution?.status) {
-      const c = change("execution", execution.status);
-      if (c) {
-        changed = true;
-        lastStatus = execution.status;
-        yield { type: "execution", pipelineName, pipelineExecutionId, status: execution.status, previousStatus: c.previous, statusSummary: execution.statusSummary };
-      }
-    }
-    for (const run of [...(runs ?? [])].sort((a, b) => (a.startTime?.getTime?.() ?? 0) - (b.startTime?.getTime?.() ?? 0))) {
-      if (!run.stageName || !run.actionName || !run.status) continue;
-      const c = change(`action\u0000${run.actionExecutionId ?? `${run.stageName}\u0000${run.actionName}`}`, run.status);
-      if (!c) continue;
-      changed = true;
-      const result = run.output?.executionResult;
-      yield {
-        type: "action",
-        stageName: run.stageName,
-        actionName: run.actionName,
-        status: run.status,
-        previousStatus: c.previous,
-        actionExecutionId: run.actionExecutionId,
-        externalExecutionUrl: result?.externalExecutionUrl,
-        summary: result?.externalExecutionSummary,
-        errorDetails: result?.errorDetails,
+      // Action runs and stage states of this execution. Either may be refused (permissions,
+      // throttling): the watch then goes on with what it has.
+      const read = async <T>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
+        try {
+          return await f();
+        } catch (error) {
+          if (isAbort(error) || signal?.aborted) throw error;
+          const name = errorName(error);
+          observedResponses[`${what}: ${name}`] = (observedResponses[`${what}: ${name}`] ?? 0) + 1;
+          if (isThrottling(error)) throttled = true;
+          return undefined;
+        }
       };
-    }
-    for (const stage of stages ?? []) {
-      const run = stage.latestExecution;
-      if (!stage.stageName || run?.pipelineExecutionId !== pipelineExecutionId) continue;
-      const c = change(`stage\u0000${stage.stageName}`, run.status);
-      if (c) {
-        changed = true;
-        yield { type: "stage", stageName: stage.stageName, status: run.status, previousStatus: c.previous };
+      let runs: ActionExecutionDetail[] | undefined;
+      let stages: StageState[] | undefined;
+      try {
+        runs = await read("ListActionExecutions", () => raceAbort(listActionRuns(client, input, bound), signal));
+        stages = (await read("GetPipelineState", () => raceAbort(client.send(new GetPipelineStateCommand({ name: pipelineName }), boundOptions(bound)), signal)))?.stageStates;
+      } catch {
+        yield ended();
+        return undefined;
       }
-      for (const action of stage.actionStates ?? []) {
-        const latest = action.latestExecution;
-        if (!action.actionName || latest?.status !== "InProgress" || !latest.token) continue;
-        const key = `${stage.stageName}\u0000${action.actionName}\u0000${latest.token}`;
-        if (approvals.has(key)) continue;
-        approvals.add(key);
+
+      const execution = outcome.done ? outcome.result.execution : outcome.execution;
+      if (execution?.status) {
+        const c = change("execution", execution.status);
+        if (c) {
+          changed = true;
+          lastStatus = execution.status;
+          yield { type: "execution", pipelineName, pipelineExecutionId, status: execution.status, previousStatus: c.previous, statusSummary: execution.statusSummary };
+        }
+      }
+      for (const run of [...(runs ?? [])].sort((a, b) => (a.startTime?.getTime?.() ?? 0) - (b.startTime?.getTime?.() ?? 0))) {
+        if (!run.stageName || !run.actionName || !run.status) continue;
+        const c = change(`action\u0000${run.actionExecutionId ?? `${run.stageName}\u0000${run.actionName}`}`, run.status);
+        if (!c) continue;
         changed = true;
+        const result = run.output?.executionResult;
         yield {
-          type: "approval",
-          pipelineName,
-          pipelineExecutionId,
-          stageName: stage.stageName,
-          actionName: action.actionName,
-          token: latest.token,
-          summary: latest.summary,
-          externalExecutionUrl: latest.externalExecutionUrl,
+          type: "action",
+          stageName: run.stageName,
+          actionName: run.actionName,
+          status: run.status,
+          previousStatus: c.previous,
+          actionExecutionId: run.actionExecutionId,
+          externalExecutionUrl: result?.externalExecutionUrl,
+          summary: result?.externalExecutionSummary,
+          errorDetails: result?.errorDetails,
         };
       }
-    }
-
-    if (outcome.done) {
-      const result = outcome.result;
-      if (result.state === "FAILURE" && result.execution && !result.failure && result.status !== "Superseded") {
-        const failure = (runs && (await locateFailure(client, input, signal, runs).catch(() => undefined))) ?? failureFromState(stages, pipelineExecutionId);
-        if (failure) Object.assign(result, { failure, reason: failureReason(input, result.execution, failure) });
+      for (const stage of stages ?? []) {
+        const run = stage.latestExecution;
+        if (!stage.stageName || run?.pipelineExecutionId !== pipelineExecutionId) continue;
+        const c = change(`stage\u0000${stage.stageName}`, run.status);
+        if (c) {
+          changed = true;
+          yield { type: "stage", stageName: stage.stageName, status: run.status, previousStatus: c.previous };
+        }
+        for (const action of stage.actionStates ?? []) {
+          const latest = action.latestExecution;
+          if (!action.actionName || latest?.status !== "InProgress" || !latest.token) continue;
+          const key = `${stage.stageName}\u0000${action.actionName}\u0000${latest.token}`;
+          if (approvals.has(key)) continue;
+          approvals.add(key);
+          changed = true;
+          yield {
+            type: "approval",
+            pipelineName,
+            pipelineExecutionId,
+            stageName: stage.stageName,
+            actionName: action.actionName,
+            token: latest.token,
+            summary: latest.summary,
+            externalExecutionUrl: latest.externalExecutionUrl,
+          };
+        }
       }
-      yield { type: "result", ...result, observedResponses };
-      return undefined;
-    }
-    if (outcome.notFound) notFound++;
 
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      yield {
-        type: "result",
-        state: "TIMEOUT",
-        status: lastStatus,
-        reason: `Pipeline "${pipelineName}" execution ${pipelineExecutionId} still ${lastStatus ?? "running"} after ${maxWait} s (maxWaitTime)`,
-        observedResponses,
-      };
-      return undefined;
+      if (outcome.done) {
+        const result = outcome.result;
+        if (result.state === "FAILURE" && result.execution && !result.failure && result.status !== "Superseded") {
+          const failure = (runs && (await locateFailure(client, input, bound, runs).catch(() => undefined))) ?? failureFromState(stages, pipelineExecutionId);
+          if (failure) Object.assign(result, { failure, reason: failureReason(input, result.execution, failure) });
+        }
+        yield { type: "result", ...result, observedResponses };
+        return undefined;
+      }
+      if (outcome.notFound) notFound++;
+
+      const remaining = bound.deadline - Date.now() - FINAL_CHECK_MS;
+      if (remaining <= 0) {
+        yield timeout();
+        return undefined;
+      }
+      if (changed) attempt = 1;
+      else attempt++;
+      if (throttled || outcome.throttled) attempt++;
+      if (!(await sleep(Math.min(backoffDelay(min, max, attempt) * 1000, remaining), signal))) {
+        yield ended();
+        return undefined;
+      }
     }
-    if (changed) attempt = 1;
-    else attempt++;
-    if (throttled || outcome.throttled) attempt++;
-    if (!(await sleep(Math.min(backoffDelay(min, max, attempt) * 1000, remaining), signal))) {
-      yield aborted();
-      return undefined;
-    }
+  } finally {
+    bound.clear();
   }
 }

@@ -144,19 +144,59 @@ describe("createLambdaJobHandler", () => {
     expect(outcome.failureDetails?.message).toMatch(/^The job handler returned an invalid result: outputVariables can only be reported/);
   });
 
-  it("throws when the result cannot be reported, unless the job no longer takes one", async () => {
+  it("retries a report through a short outage, and counts a retry that finds the job finished after a cut attempt as delivered", async () => {
+    const t0 = Date.now();
+    const outage = service({
+      PutJobSuccessResult: () => {
+        if (Date.now() - t0 < 1500) throw new FakeError("InternalError", "try later", 500);
+        return {};
+      },
+    });
+    await expect(createLambdaJobHandler(() => {}, { client: outage.client })(event(), contextWith(60_000))).resolves.toEqual({ jobId: JOB, outcome: "succeeded" });
+    expect(outage.count("PutJobSuccessResult")).toBeGreaterThan(3);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
+
+    // The first report lands but its answer is lost; the retry finds the job finished.
+    const landed = service({
+      PutJobSuccessResult: (_: unknown, { n }: { n: number }) => {
+        if (n === 1) throw new FakeError("ServiceUnavailableException", "answer lost", 503);
+        throw new FakeError("InvalidJobStateException", "job already completed");
+      },
+    });
+    await expect(createLambdaJobHandler(() => {}, { client: landed.client })(event(), contextWith(60_000))).resolves.toEqual({ jobId: JOB, outcome: "succeeded" });
+  });
+
+  it("throws a JobResultUndeliveredError when the report deadline passes, and says so when the job no longer takes a result", async () => {
+    useClock();
     const broken = service({
       PutJobSuccessResult: () => {
         throw new FakeError("InternalError", "try later", 500);
       },
     });
-    await expect(createLambdaJobHandler(() => {}, { client: broken.client })(event(), contextWith(60_000))).rejects.toMatchObject({ name: "InternalError" });
+    const error = await settle(createLambdaJobHandler(() => ({ executionDetails: { summary: "ok" } }), { client: broken.client })(event(), contextWith(60_000)), {
+      stepMs: 50,
+    }).catch((e) => e);
+    expect(error).toMatchObject({
+      name: "JobResultUndeliveredError",
+      jobId: JOB,
+      reason: "deadline",
+      result: { type: "success", result: { executionDetails: { summary: "ok" } } },
+      cause: { name: "InternalError" },
+    });
+    expect(error.attempts).toBe(broken.count("PutJobSuccessResult"));
+    expect(error.attempts).toBeGreaterThan(5);
+    // every attempt within the invocation's time (60 s, less 100 ms)
+    expect(Date.now() - new Date("2026-01-01T00:00:00Z").getTime()).toBeLessThanOrEqual(60_000);
+    vi.useRealTimers();
+
     const gone = service({
       PutJobSuccessResult: () => {
         throw new FakeError("InvalidJobStateException", "job already completed");
       },
     });
-    await expect(createLambdaJobHandler(() => {}, { client: gone.client })(event(), contextWith(60_000))).resolves.toEqual({ jobId: JOB, outcome: "succeeded" });
+    const outcome = await createLambdaJobHandler(() => {}, { client: gone.client })(event(), contextWith(60_000));
+    expect(outcome).toMatchObject({ jobId: JOB, outcome: "succeeded", undelivered: { name: "JobResultUndeliveredError", reason: "gone", attempts: 1 } });
+    expect(gone.count("PutJobSuccessResult")).toBe(1);
   });
 
   it("rejects an event that is not a CodePipeline job", async () => {

@@ -1,0 +1,130 @@
+/**
+ * Faults around one call: typed credential errors, providers that never settle, unit-output
+ * operations on odd 2xx bodies, an abort in every phase of a call, and the overall deadline.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  CredentialsProviderError,
+  DeletePipelineCommand,
+  DeserializationError,
+  GetPipelineCommand,
+  ListPipelinesCommand,
+  PutJobSuccessResultCommand,
+} from "../../src/index.js";
+import { getSettings } from "../../src/settings.js";
+import { CREDENTIALS, clientWith, fakeHandler } from "./helpers.js";
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+const failure = (p: Promise<unknown>) => p.then(() => expect.fail("no error"), (e: any) => e);
+
+describe("credential errors", () => {
+  it("a provider's plain Error reaches the caller as a CredentialsProviderError with the original as cause", async () => {
+    const boom = new Error("boom");
+    const handler = fakeHandler({ body: {} });
+    const client = clientWith(handler, { credentials: async () => Promise.reject(boom) });
+    const err = await failure(client.send(new ListPipelinesCommand({})));
+    expect(err).toBeInstanceOf(CredentialsProviderError);
+    expect(err.name).toBe("CredentialsProviderError");
+    expect(err.cause).toBe(boom);
+    expect(err.message).toMatch(/boom/);
+    expect(handler.requests).toHaveLength(0);
+  });
+
+  it("names a named provider, and keeps a provider's own CredentialsProviderError as it is", async () => {
+    const own = Object.assign(new Error("no profile"), { name: "CredentialsProviderError", tryNextLink: true });
+    const client = clientWith(fakeHandler({ body: {} }), {
+      credentials: async function fromVault() {
+        throw new TypeError("vault sealed");
+      },
+    });
+    expect((await failure(client.send(new ListPipelinesCommand({})))).message).toMatch(/"fromVault".*vault sealed/);
+    const kept = clientWith(fakeHandler({ body: {} }), { credentials: async () => Promise.reject(own) });
+    expect(await failure(kept.send(new ListPipelinesCommand({})))).toBe(own);
+  });
+
+  it("a failed lookup is not cached, and every call that shared it gets the typed error", async () => {
+    let n = 0;
+    let fail!: (e: unknown) => void;
+    const provider = vi.fn(() => {
+      n++;
+      if (n === 1) return new Promise<never>((_, reject) => (fail = reject));
+      return Promise.resolve(CREDENTIALS);
+    });
+    const handler = fakeHandler({ body: {} });
+    const client = clientWith(handler, { credentials: provider });
+    const calls = [1, 2, 3].map(() => failure(client.send(new ListPipelinesCommand({}))));
+    await vi.waitFor(() => expect(provider).toHaveBeenCalledTimes(1));
+    fail("a string, not an Error");
+    const errors = await Promise.all(calls);
+    for (const e of errors) {
+      expect(e).toBeInstanceOf(CredentialsProviderError);
+      expect(e.cause).toBe("a string, not an Error");
+    }
+    expect(provider).toHaveBeenCalledTimes(1);
+    await client.send(new ListPipelinesCommand({}));
+    expect(provider).toHaveBeenCalledTimes(2);
+    expect(handler.requests).toHaveLength(1);
+  });
+});
+
+describe("providers that never settle", () => {
+  /** Advances the fake clock in 100 ms steps until `p` settles; returns the fake time it took. */
+  const timeToSettle = async (p: Promise<unknown>, maxMs = 60_000): Promise<number> => {
+    let done = false;
+    void p.then(() => (done = true));
+    let t = 0;
+    for (; !done && t <= maxMs; t += 100) {
+      await new Promise<void>((r) => setImmediate(r));
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    return t;
+  };
+
+  it("a credentials provider that never answers fails the call after 30 s with an error naming it", async () => {
+    const client = clientWith(fakeHandler({ body: {} }), { credentials: function stuckProvider() { return new Promise(() => {}); } });
+    await getSettings(client.config); // loaded with real timers: module loading takes real time
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const pending = failure(client.send(new ListPipelinesCommand({}), { requestTimeout: 0 }));
+    const t = await timeToSettle(pending);
+    expect(t).toBeGreaterThanOrEqual(29_900);
+    expect(t).toBeLessThanOrEqual(30_500);
+    const err = await pending;
+    expect(err).toBeInstanceOf(CredentialsProviderError);
+    expect(err.message).toBe('the credentials provider "stuckProvider" did not answer within 30 s');
+  });
+
+  it("a region provider that never answers fails the call after 30 s with a ConfigurationError naming it", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const client = clientWith(fakeHandler({ body: {} }), { region: () => new Promise<string>(() => {}) });
+    const pending = failure(client.send(new ListPipelinesCommand({})));
+    const t = await timeToSettle(pending);
+    expect(t).toBeLessThanOrEqual(30_500);
+    const err = await pending;
+    expect(err.name).toBe("ConfigurationError");
+    expect(err.message).toBe("The region provider did not answer within 30 s");
+  });
+});
+
+describe("operations with no output", () => {
+  const bodies = ["null", "[]", '"ok"', "123", "true", "<html>OK</html>", "{not json", ""];
+
+  it.each(bodies)("resolve with { $metadata } on a 200 whose body is %s", async (body) => {
+    const client = clientWith(fakeHandler({ body, headers: { "x-amzn-requestid": "rid-1" } }));
+    const out = await client.send(new DeletePipelineCommand({ name: "p" }));
+    expect(out).toEqual({ $metadata: expect.objectContaining({ httpStatusCode: 200, requestId: "rid-1" }) });
+    const job = await client.send(new PutJobSuccessResultCommand({ jobId: "00000000-0000-4000-8000-000000000001" }));
+    expect(Object.keys(job)).toEqual(["$metadata"]);
+  });
+
+  it("operations with output keep rejecting a body that is not a JSON object with a DeserializationError", async () => {
+    for (const body of ["null", "[]", '"ok"', "123", "<html>"]) {
+      const client = clientWith(fakeHandler({ body }));
+      const err = await failure(client.send(new GetPipelineCommand({ name: "p" })));
+      expect(err).toBeInstanceOf(DeserializationError);
+    }
+  });
+});
