@@ -196,6 +196,7 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
       )
       .finally(() => reporting.delete(p));
     reporting.add(p);
+    jobSpans.delivering(claimed, p);
   };
 
   async function handle(item: Item): Promise<void> {

@@ -8,6 +8,7 @@
 import { autoTracing } from "../runtime.js";
 import { TRACING, type JobBackend, type Tracing } from "../tracing/hook.js";
 import type { PipelineExecutionWaiterInput, PipelineExecutionWaiterResult } from "./waiter.js";
+import type { JobSpans } from "../tracing/helpers.js";
 
 /** The tracing of a helper's client: its own, else (Node) the one a registered provider gives. */
 async function tracingOf(client: unknown): Promise<Tracing | undefined> {
@@ -40,13 +41,14 @@ export async function* traceWatch<E extends { type: string }>(
 export function jobTracing<Item>(
   options: { client: unknown; actionTypeId?: { category?: string; owner?: string; provider?: string; version?: string } },
   backend: JobBackend<Item>,
-): { run(item: Item, handle: () => Promise<void>): Promise<void> } {
-  let traced: { run(item: Item, handle: () => Promise<void>): Promise<void> } | undefined;
+): JobSpans<Item> {
+  let traced: JobSpans<Item> | undefined;
   return {
     async run(item, handle) {
       const t = await tracingOf(options.client);
       if (!t) return handle();
       return (traced ??= t.helpers.traceJobs(t, options, backend)).run(item, handle);
     },
+    delivering: (claimed, delivery) => traced?.delivering(claimed, delivery),
   };
 }

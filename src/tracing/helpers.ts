@@ -99,35 +99,44 @@ export function traceJobs<Item>(
   t: Tracing,
   options: { actionTypeId?: { category?: string; owner?: string; provider?: string; version?: string } },
   backend: JobBackend<Item>,
-): { run(item: Item, handle: () => Promise<void>): Promise<void> } {
+): JobSpans<Item> {
   /** The span of each job being handled. */
   const spans = new Map<Item, HelperSpan>();
+  /** The span of each claimed job, by the claimed job the backend gave (its result may be delivered after the handling). */
+  const byClaim = new WeakMap<object, HelperSpan>();
+  /** Deliveries still running when their job's handling ended. */
+  const deliveries = new WeakMap<HelperSpan, Promise<unknown>>();
   /** The failure message reported for a job, by its span. */
   const failures = new WeakMap<HelperSpan, string>();
   const claim = backend.claim.bind(backend);
-  backend.claim = async (item) => {
-    const claimed = await claim(item);
+  /** Why a job's span ends with ERROR: the failure it reported, or a result that was not delivered. */
+  const undelivered = new WeakMap<HelperSpan, string>();
+  backend.claim = async (item, ...rest) => {
+    const claimed = await claim(item, ...rest);
     const span = spans.get(item);
     if (!span) return claimed;
     if (!claimed) {
       span.setAttributes({ "aws.codepipeline.job.outcome": "not acknowledged" });
       return claimed;
     }
-    /** A report that records the outcome, and whether the service accepted it. */
+    /** A report (it may be tried several times) that records the outcome, and whether the service accepted it. */
     const reported =
-      <A>(send: (a: A) => Promise<void>, attributes: (a: A) => SpanAttributes) =>
-      async (a: A): Promise<void> => {
+      <A>(send: (a: A, ...rest: unknown[]) => Promise<unknown>, attributes: (a: A) => SpanAttributes) =>
+      async (a: A, ...rest: unknown[]): Promise<unknown> => {
         span.setAttributes(attributes(a));
+        let out: unknown;
         try {
-          await send(a);
+          out = await send(a, ...rest);
         } catch (error) {
           span.setAttributes({ "aws.codepipeline.job.reported": false, "error.type": (error as Error | undefined)?.name });
-          failures.set(span, `The job's result was not delivered: ${(error as Error | undefined)?.message}`);
+          undelivered.set(span, `The job's result was not delivered: ${(error as Error | undefined)?.message}`);
           throw error;
         }
+        undelivered.delete(span);
         span.setAttributes({ "aws.codepipeline.job.reported": true });
+        return out;
       };
-    return {
+    const wrapped = {
       ...claimed,
       succeed: reported(claimed.succeed.bind(claimed), (r) => ({ "aws.codepipeline.job.outcome": r.continuationToken ? "continuation" : "success" })),
       fail: reported(claimed.fail.bind(claimed), (d) => {
@@ -135,6 +144,8 @@ export function traceJobs<Item>(
         return { "aws.codepipeline.job.outcome": "failure", "aws.codepipeline.job.failure_type": d.type };
       }),
     };
+    byClaim.set(wrapped, span);
+    return wrapped;
   };
   const a = options.actionTypeId;
   return {
@@ -152,7 +163,23 @@ export function traceJobs<Item>(
       } finally {
         spans.delete(item);
       }
-      span.end(undefined, failures.get(span));
+      const end = () => span.end(undefined, undelivered.get(span) ?? failures.get(span));
+      // the result is delivered in the background: the span ends when it is delivered or given up
+      const delivery = deliveries.get(span);
+      if (delivery) delivery.then(end, end);
+      else end();
+    },
+    delivering(claimed, delivery) {
+      const span = byClaim.get(claimed);
+      if (span) deliveries.set(span, delivery);
     },
   };
+}
+
+/** Job spans for one worker. */
+export interface JobSpans<Item> {
+  /** Runs one job's handling (claim, handler, reporting) in its span. */
+  run(item: Item, handle: () => Promise<void>): Promise<void>;
+  /** Tells that the result of a claimed job is being delivered in the background; its span ends after. */
+  delivering(claimed: object, delivery: Promise<unknown>): void;
 }

@@ -41,7 +41,10 @@ export interface JobBackend<Item> {
   kind: string;
   thirdParty: boolean;
   idOf(item: Item): string;
-  claim(item: Item): Promise<{ succeed(result: { continuationToken?: string }): Promise<void>; fail(details: { type?: string; message?: string }): Promise<void> } | undefined>;
+  claim(
+    item: Item,
+    ...rest: any[]
+  ): Promise<{ succeed(result: { continuationToken?: string }, ...rest: any[]): Promise<unknown>; fail(details: { type?: string; message?: string }, ...rest: any[]): Promise<unknown> } | undefined>;
 }
 
 /** Records one call's attempts on its span; put on the call's handler context by `Tracing.call`. */
