@@ -1,6 +1,7 @@
 // Endpoint resolution: the model's rule set, compiled by scripts/gen/endpoints.mjs into
 // ./generated/endpoint-rules.ts, plus partition lookup, region checks and error messages that
-// say what to change. Same contract as a v3 `endpointProvider`.
+// say what to change. Same contract as a v3 `endpointProvider`. The client loads this module (a lazy
+// chunk in bundles) only for endpoints other than the standard one (see resolveDefaultEndpoint in region.ts).
 import { evaluateRules, namedRegions, partitions, type Partition } from "./generated/endpoint-rules.js";
 
 /** Endpoint rule parameters (names as in the rule set and in v3). */
@@ -69,18 +70,4 @@ export function resolveEndpoint(params: EndpointParameters, _context?: { logger?
     );
   }
   return { url };
-}
-
-/**
- * v3's region normalisation: `fips-X` and `X-fips` mean region X with FIPS on
- * ("fips-aws-global" and "aws-fips" mean us-east-1). `useFips` is the configured value,
- * returned unchanged unless the region turns FIPS on.
- */
-export function normalizeRegion(region: string, useFips = false): { region: string; useFips: boolean } {
-  if (!region.startsWith("fips-") && !region.endsWith("-fips")) return { region, useFips };
-  return {
-    region:
-      region === "fips-aws-global" || region === "aws-fips" ? "us-east-1" : region.replace(/fips-(dkr-|prod-)?|-fips/, ""),
-    useFips: true,
-  };
 }

@@ -5,6 +5,7 @@ import type { HttpResponse, ResponseMetadata } from "@smithy/types";
 import type { OperationSpec, ShapeHints } from "./operation.js";
 import { CodePipelineServiceException, errorName } from "./exception.js";
 import { DeserializationError } from "./errors.js";
+import { headerValue } from "./middleware/headers.js";
 import { runtime } from "./runtime.js";
 
 export const TARGET_PREFIX = "CodePipeline_20150709.";
@@ -50,9 +51,9 @@ export function responseMetadata(response: HttpResponse): ResponseMetadata {
   const h = response.headers;
   return {
     httpStatusCode: response.statusCode,
-    requestId: h["x-amzn-requestid"] ?? h["x-amzn-request-id"] ?? h["x-amz-request-id"],
-    extendedRequestId: h["x-amz-id-2"],
-    cfId: h["x-amz-cf-id"],
+    requestId: headerValue(h, "x-amzn-requestid") ?? headerValue(h, "x-amzn-request-id") ?? headerValue(h, "x-amz-request-id"),
+    extendedRequestId: headerValue(h, "x-amz-id-2"),
+    cfId: headerValue(h, "x-amz-cf-id"),
   };
 }
 
@@ -63,7 +64,7 @@ const snippet = (text: string): string => {
 };
 
 /** JSON.parse reviver: drops null members of objects (absent, as the types say); null list elements stay. */
-function dropNull(this: unknown, _key: string, value: unknown): unknown {
+export function dropNull(this: unknown, _key: string, value: unknown): unknown {
   return value === null && !Array.isArray(this) ? undefined : value;
 }
 
@@ -179,12 +180,12 @@ export function parseError(
     }
   }
   const codeKey = Object.keys(body).find((k) => k.toLowerCase() === "code");
-  const rawCode = body.__type ?? (codeKey && body[codeKey]) ?? headerValue(response, "x-amzn-errortype");
+  const rawCode = body.__type ?? (codeKey && body[codeKey]) ?? headerValue(response.headers, "x-amzn-errortype");
   const code = typeof rawCode === "string" ? sanitizeCode(rawCode) : "Unknown";
   const Ctor = op.e.find((E) => errorName(E) === code);
   let message = (body.message ?? body.Message ?? "UnknownError") as string;
   if (unreadable) {
-    const type = headerValue(response, "content-type");
+    const type = headerValue(response.headers, "content-type");
     message = `HTTP ${response.statusCode} with a body that is not a JSON object${type ? ` (${type})` : ""}${requestIdText($metadata)}: ${JSON.stringify(snippet(text))}`;
   }
   const $response = response;
@@ -201,12 +202,6 @@ export function parseError(
   return err;
 }
 
-const headerValue = (response: HttpResponse, name: string): string | undefined => {
-  const h = response.headers;
-  if (h[name] !== undefined) return h[name];
-  for (const k in h) if (k.toLowerCase() === name) return h[k];
-  return undefined;
-};
 
 /** `aws.protocols#X:http://...` and `X,Y` forms to `X`. */
 export const sanitizeCode = (raw: string): string => {

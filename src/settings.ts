@@ -5,7 +5,7 @@ import { runtime } from "./runtime.js";
 import type { EnvDefaults } from "./runtime/types.js";
 import { PROVIDER_TIMEOUT_MS, memoizeCredentials, withTimeout } from "./credentials.js";
 import { ConfigurationError } from "./errors.js";
-import { normalizeRegion, resolveEndpoint } from "./endpoints.js";
+import { normalizeRegion, resolveDefaultEndpoint } from "./region.js";
 import { createRetryStrategy } from "./retry/mode.js";
 import { VERSION } from "./version.js";
 
@@ -127,7 +127,7 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
   const custom = config.endpoint !== undefined ? await bounded(toProvider(config.endpoint)(), "endpoint") : defaults.endpointUrl;
   const Endpoint = custom === undefined ? undefined : endpointToString(custom);
   const params = { Region: region, UseFIPS, UseDualStack: useDualstack, Endpoint };
-  const endpoint = (config.endpointProvider ?? resolveEndpoint)(params, { logger: config.logger });
+  const endpoint = config.endpointProvider ? config.endpointProvider(params, { logger: config.logger }) : await resolveDefaultEndpoint(params);
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
     throw new ConfigurationError(`maxAttempts must be a whole number of at least 1, got ${String(maxAttempts)}`);
   const appId = config.userAgentAppId !== undefined ? await toProvider(config.userAgentAppId)() : defaults.userAgentAppId;

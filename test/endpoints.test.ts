@@ -2,7 +2,9 @@ import { describe, it, expect, vi, beforeAll } from "vitest";
 import type { EndpointV2, Logger } from "@smithy/types";
 import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import cases from "./generated/endpoint-tests.js";
-import { EndpointError, normalizeRegion, resolveEndpoint, type EndpointParameters } from "../src/endpoints.js";
+import { EndpointError, resolveEndpoint, type EndpointParameters } from "../src/endpoints.js";
+import { normalizeRegion, resolveDefaultEndpoint } from "../src/region.js";
+import { partitions, namedRegions } from "../src/generated/endpoint-rules.js";
 
 // The v3 client this package replaces, for side-by-side checks.
 const v3 = new CodePipelineClient({ region: "us-east-1" });
@@ -239,5 +241,36 @@ describe("normalizeRegion", () => {
     expect(resolveEndpoint({ Region: region, UseFIPS: useFips }).url.href).toBe(
       "https://codepipeline-fips.us-west-2.amazonaws.com/",
     );
+  });
+});
+
+describe("the client's default provider (the standard endpoint inline, the rules otherwise)", () => {
+  const regions = [
+    ...Object.keys(namedRegions),
+    "us-east-1", "eu-west-1", "ap-southeast-5", "il-central-1", "mx-central-1", "cn-north-1", "us-gov-west-1",
+    "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "eusc-de-east-1", "aws-global",
+    "us_east-1", "us-east_x-1", `us-${"a".repeat(60)}-1`, "US-EAST-1", "us-east-1-", "xx-east-1", "", "fips-us-east-1",
+  ];
+  const params: EndpointParameters[] = [
+    ...cases.map((c) => c.params as EndpointParameters),
+    ...regions.flatMap((Region) =>
+      [false, true].flatMap((UseFIPS) => [false, true].map((UseDualStack) => ({ Region, UseFIPS, UseDualStack }))),
+    ),
+    { Region: "us-east-1", Endpoint: "https://example.test/base" },
+    { Region: "us-east-1", Endpoint: "ftp://example.test" },
+  ];
+
+  it("gives what resolveEndpoint gives, for every case", async () => {
+    expect(partitions[0]![0].test("us-east-1")).toBe(true);
+    for (const p of params) {
+      const want = outcome(() => resolveEndpoint(p));
+      let got: Outcome;
+      try {
+        got = { url: (await resolveDefaultEndpoint(p)).url.href };
+      } catch (e) {
+        got = { error: (e as Error).message };
+      }
+      expect(got, JSON.stringify(p)).toEqual(want);
+    }
   });
 });

@@ -128,8 +128,42 @@ export default function generate(ctx) {
   const tests = service.traits?.["smithy.rules#endpointTests"] ?? fail("no smithy.rules#endpointTests trait");
   return [
     { path: "src/generated/endpoint-rules.ts", content: rulesFile(ctx.marker, ruleSet) },
+    { path: "src/generated/endpoint-standard.ts", content: standardFile(ctx.marker, ruleSet) },
     { path: "test/generated/endpoint-tests.ts", content: testsFile(ctx.marker, ruleSet, tests) },
   ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The standard endpoint, resolved without the rules
+
+/**
+ * The endpoint the rules give for a region of the first partition ("aws") with no custom endpoint,
+ * FIPS or dual-stack: the client resolves it inline and loads the rules only for other cases.
+ */
+function standardFile(marker, ruleSet) {
+  const urls = [];
+  const walk = (rules) => {
+    for (const r of rules) {
+      if (r.type === "tree") walk(r.rules);
+      else if (r.type === "endpoint" && typeof r.endpoint.url === "string") urls.push(r.endpoint.url);
+    }
+  };
+  walk(ruleSet.rules);
+  const standard = urls.filter((u) => /^https:\/\/[\w-]+\.\{Region\}\.\{PartitionResult#dnsSuffix\}$/.test(u) && !/fips/i.test(u));
+  if (standard.length !== 1) fail(`expected one standard endpoint URL in the rules, found ${str(standard)}`);
+  const aws = PARTITIONS[0];
+  if (new RegExp(aws.regionRegex).test("aws-global") || aws.regionRegex.includes("/")) fail("unexpected aws region regex");
+  const template = standard[0].replace("{Region}", "${region}").replace("{PartitionResult#dnsSuffix}", aws.dnsSuffix);
+  return `${marker}
+// The standard endpoint (a region of the "${aws.id}" partition; no custom endpoint, FIPS or dual-stack), as the
+// rules in ./endpoint-rules.ts give it. The client resolves it inline and loads the rules only for other cases.
+
+/** Regions of the "${aws.id}" partition. Named regions of other partitions never match. */
+export const standardRegion = /${aws.regionRegex}/;
+
+/** The endpoint for a region matching \`standardRegion\`. */
+export const standardEndpoint = (region: string): string => \`${template}\`;
+`;
 }
 
 // ---------------------------------------------------------------------------------------------

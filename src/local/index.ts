@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { operations } from "../generated/shapes.js";
 import { validateShape } from "../validation/validate.js";
+import { dropNull } from "../protocol.js";
 import { applyCors, corsOrigins, type LocalCorsOption } from "./cors.js";
 import { Engine, type FailureMatch } from "./engine.js";
 import { LocalService } from "./service.js";
@@ -134,7 +135,8 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
       const text = body.toString("utf8");
       if (text.trim()) {
         try {
-          input = JSON.parse(text);
+          // a null member is an absent one (as the awsJson1_1 server protocol tests say), in maps too
+          input = JSON.parse(text, dropNull);
         } catch {
           throw new ServiceError("SerializationException", "The request body is not valid JSON.");
         }

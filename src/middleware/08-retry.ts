@@ -4,28 +4,24 @@ import { getSettings } from "../settings.js";
 import { classifyError } from "../retry/classify.js";
 import { abortError, raceAbort, sleep, type SignalLike } from "../abort.js";
 import type { CallContext, CallHandler, CallMiddleware, CallResult, RequestArgs } from "./types.js";
+import { headerValue } from "./headers.js";
 
 /**
  * The time a `Retry-After` (seconds or an HTTP date) or `x-amz-retry-after`
  * (milliseconds) response header asks the client to wait until.
  */
 export function retryAfterHint(response: HttpResponse | undefined): Date | undefined {
-  const headers = response?.headers;
-  if (!headers) return undefined;
-  for (const name in headers) {
-    const key = name.toLowerCase();
-    const value = String(headers[name]).trim();
-    if (key === "x-amz-retry-after") {
-      const ms = Number(value);
-      return value === "" || Number.isNaN(ms) ? undefined : new Date(Date.now() + ms);
-    }
-    if (key === "retry-after") {
-      if (/^\d+(\.\d+)?$/.test(value)) return new Date(Date.now() + Number(value) * 1000);
-      const at = Date.parse(value);
-      return Number.isNaN(at) ? undefined : new Date(at);
-    }
+  const h = response?.headers;
+  const amz = headerValue(h, "x-amz-retry-after")?.trim();
+  if (amz !== undefined) {
+    const ms = Number(amz);
+    return amz === "" || Number.isNaN(ms) ? undefined : new Date(Date.now() + ms);
   }
-  return undefined;
+  const value = headerValue(h, "retry-after")?.trim();
+  if (value === undefined) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return new Date(Date.now() + Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : new Date(at);
 }
 
 /** Any thrown value as an Error object. */

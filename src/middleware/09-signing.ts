@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponse } from "@smithy/types";
 import type { ResolvedConfig } from "../config.js";
 import { getSettings } from "../settings.js";
 import type { CallMiddleware } from "./types.js";
+import { headerValue } from "./headers.js";
 
 /**
  * finalizeRequest, after retry: signs each attempt with the current clock offset,
@@ -28,8 +29,8 @@ export const signingMiddleware = (config: ResolvedConfig): CallMiddleware => (ne
 function updateClockOffset(config: ResolvedConfig, response: HttpResponse | undefined, sentAt: number): boolean {
   if (!response || config.disableClockSkewCorrection) return false;
   const h = response.headers;
-  const date = h.date ?? h.Date;
-  if (!date || h.age !== undefined || Date.now() - sentAt > 900_000) return false;
+  const date = headerValue(h, "date");
+  if (!date || headerValue(h, "age") !== undefined || Date.now() - sentAt > 900_000) return false;
   const server = Date.parse(date);
   if (Number.isNaN(server)) return false;
   config.systemClockOffset = server - Date.now();

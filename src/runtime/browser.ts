@@ -1,6 +1,6 @@
 import { RequestSigner } from "../signer.js";
 import { WebSha256 } from "./web-sha256.js";
-import { FetchHttpHandler, streamCollector } from "@smithy/fetch-http-handler";
+import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import type { Runtime } from "./types.js";
 import { CredentialsProviderError } from "../errors.js";
 
@@ -25,7 +25,9 @@ export const runtime: Runtime = {
     crypto.randomUUID?.() ??
     "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) => (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+c / 4)))).toString(16)),
   sha256: WebSha256,
-  collectBody: async (body) => (body == null ? new Uint8Array(0) : body instanceof Uint8Array ? body : streamCollector(body as any)),
+  // fetch gives a ReadableStream (or a Blob); Response reads either (streamCollector would bring @smithy/core/serde's entry module)
+  collectBody: async (body) =>
+    body == null ? new Uint8Array(0) : body instanceof Uint8Array ? body : new Uint8Array(await new Response(body as BodyInit).arrayBuffer()),
   userAgent: () => {
     const nav = (globalThis as { navigator?: { userAgent?: string } }).navigator;
     return `os/other lang/js md/browser#${(nav?.userAgent ?? "unknown").replace(/[^\w.#-]+/g, "_").slice(0, 60)}`;

@@ -46,7 +46,7 @@ const SAME: Case[] = [
   { title: "request id from x-amz-request-id", response: { statusCode: 400, headers: { "x-amz-request-id": "s3-style" }, body: '{"__type":"ValidationException"}' } },
   { title: "error without a message member (WebhookNotFoundException)", op: "DeregisterWebhookWithThirdParty", input: { webhookName: "w" }, response: json(400, { __type: "WebhookNotFoundException" }) },
   { title: "modeled error with a message, on an operation that declares it", op: "ListWebhooks", input: {}, response: json(400, { __type: "InvalidNextTokenException", message: "bad token" }) },
-  { title: "header-typed modeled error, empty body", response: { statusCode: 400, headers: { "X-Amzn-ErrorType": "PipelineNotFoundException", "X-Amzn-RequestId": "r" } } },
+  { title: "header-typed modeled error, empty body", response: { statusCode: 400, headers: { "X-Amzn-ErrorType": "PipelineNotFoundException", "x-amzn-requestid": "r" } } },
   { title: "header-typed unmodeled error, empty body", response: { statusCode: 429, headers: { "x-amzn-errortype": "ThrottlingException", "x-amzn-requestid": "r" } } },
   { title: "header-typed unmodeled error, JSON body with fields", response: json(400, { Message: "Rate exceeded", retryAfterSeconds: 3 }, { "x-amzn-errortype": "ThrottlingException" }) },
   { title: "unmodeled error: Message only, message goes last", response: json(400, { __type: "AccessDeniedException", Message: "denied", Reason: "x" }) },

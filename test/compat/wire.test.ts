@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { samples, type SampleOperation } from "../generated/samples.js";
 import { operations as operationTables, shapes as shapeTables } from "../../src/generated/shapes.js";
-import { clientPair, ours, v3, wireView } from "./harness.js";
+import { caught, clientPair, ours, v3, wireView } from "./harness.js";
 
 const operations = Object.keys(samples) as SampleOperation[];
 
@@ -188,6 +188,30 @@ describe("requests and responses: where we differ from the official client, on p
     const { requests } = await sendBoth("StartPipelineExecution", { name: "p", clientRequestToken: null });
     expect(JSON.parse(requests[0]!.body).clientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
     expect(() => JSON.parse(requests[1]!.body)).toThrow();
+  });
+
+  it("response headers are read whatever the case of their names (v3 misses them on error responses)", async () => {
+    const ahead = new Date(Date.now() + 3_600_000).toUTCString();
+    const headers = { "X-Amzn-RequestId": "rid-mixed", "X-Amz-Id-2": "ext", "X-Amz-Cf-Id": "cf", DATE: ahead, "Content-Type": "application/x-amz-json-1.1" };
+    const pair = clientPair(() => ({ statusCode: 200, headers, body: "{}" }));
+    const mine = await pair.ours.send(new ours.ListPipelinesCommand({}));
+    const theirs = await pair.v3.send(new v3.ListPipelinesCommand({}));
+    expect(mine.$metadata).toStrictEqual(theirs.$metadata);
+    expect(mine.$metadata).toMatchObject({ requestId: "rid-mixed", extendedRequestId: "ext", cfId: "cf" });
+    // the clock offset is learnt from a `DATE` header as from `date`
+    expect(Math.abs(pair.ours.config.systemClockOffset - 3_600_000)).toBeLessThan(5_000);
+    // errors: the code, the ids and the content type of an unreadable body
+    const failing = clientPair(() => ({
+      statusCode: 400,
+      headers: { "X-AMZN-ERRORTYPE": "ThrottlingException", "X-Amzn-RequestId": "rid-err", "X-Amz-Id-2": "ext-err", "CONTENT-TYPE": "text/plain" },
+      body: "Rate exceeded",
+    }));
+    const err = await caught(() => failing.ours.send(new ours.ListPipelinesCommand({})));
+    expect(err).toMatchObject({ name: "ThrottlingException", $metadata: { requestId: "rid-err", extendedRequestId: "ext-err" } });
+    expect(err.message).toContain("text/plain");
+    const modeled = clientPair(() => ({ statusCode: 400, headers: { "X-Amzn-RequestId": "rid-err" }, body: '{"__type":"PipelineNotFoundException"}' }));
+    const both = [await caught(() => modeled.ours.send(new ours.GetPipelineCommand({ name: "p" }))), await caught(() => modeled.v3.send(new v3.GetPipelineCommand({ name: "p" })))];
+    expect(both.map((e) => e.$metadata.requestId)).toEqual(["rid-err", undefined]);
   });
 
   it("response fields outside the model are kept (v3 drops them)", async () => {

@@ -8,7 +8,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { CodePipelineClient as V3Client, ListPipelinesCommand as V3ListPipelines, GetPipelineCommand as V3GetPipeline, PipelineNotFoundException as V3PipelineNotFound } from "@aws-sdk/client-codepipeline";
 import * as C from "../../src/index.js";
 import { startLocalCodePipeline, type LocalCodePipeline } from "../../src/local/index.js";
-import { approvalToken, waitForStatus } from "./fixtures.js";
+import { approvalToken, pipeline, waitForStatus } from "./fixtures.js";
 
 const creds = { accessKeyId: "AKIDWIRETEST", secretAccessKey: "wire-test-secret-value" };
 let local: LocalCodePipeline;
@@ -178,6 +178,37 @@ describe("the awsJson1_1 envelope", () => {
     expect(notJson.json.__type).toBe("SerializationException");
     const array = await signedFetch("CodePipeline_20150709.ListPipelines", "[]");
     expect(array.json.__type).toBe("SerializationException");
+  });
+});
+
+describe("null members", () => {
+  it("are absent members, at every depth and in maps, as the awsJson1_1 server protocol tests say", async () => {
+    const list = await signedFetch("CodePipeline_20150709.ListPipelines", '{"nextToken":null,"maxResults":null}');
+    expect(list.status).toBe(200);
+    const declaration = pipeline("absent-members");
+    const stages = declaration.stages!.filter((st) => st.name === "Source" || st.name === "Approve");
+    const body = {
+      pipeline: {
+        ...declaration,
+        stages: stages.map((st, i) => ({
+          ...st,
+          blockers: null,
+          actions: st.actions!.map((a) => ({ ...a, runOrder: null, region: null, ...(i === 0 ? { configuration: { ...a.configuration, Gone: null } } : {}) })),
+        })),
+        artifactStore: { ...declaration.artifactStore, encryptionKey: null },
+        variables: null,
+        triggers: null,
+      },
+      tags: null,
+    };
+    const created = await signedFetch("CodePipeline_20150709.CreatePipeline", JSON.stringify(body));
+    expect(created.status, JSON.stringify(created.json)).toBe(200);
+    const got = await signedFetch("CodePipeline_20150709.GetPipeline", '{"name":"absent-members","version":null}');
+    expect(got.status).toBe(200);
+    const stored = (got.json as any).pipeline;
+    expect(stored.stages[0].actions[0].configuration).toEqual(stages[0]!.actions![0]!.configuration);
+    expect(stored.artifactStore).toEqual(declaration.artifactStore);
+    expect(JSON.stringify(stored)).not.toContain(":null");
   });
 });
 

@@ -94,6 +94,7 @@ describe("retryAfterHint", () => {
     expect(retryAfterHint(response({ "x-amz-retry-after": "1500" }))?.getTime()).toBe(Date.now() + 1500);
     expect(retryAfterHint(response({ "retry-after": "3" }))?.getTime()).toBe(Date.now() + 3000);
     expect(retryAfterHint(response({ "Retry-After": "0.5" }))?.getTime()).toBe(Date.now() + 500);
+    expect(retryAfterHint(response({ "X-Amz-Retry-After": "250", "Retry-After": "9" }))?.getTime()).toBe(Date.now() + 250);
     expect(retryAfterHint(response({ "retry-after": "Wed, 01 May 2024 12:00:07 GMT" }))?.getTime()).toBe(Date.now() + 7000);
     expect(retryAfterHint(response({ "retry-after": "soon" }))).toBeUndefined();
     expect(retryAfterHint(response({ "x-amz-retry-after": "" }))).toBeUndefined();
