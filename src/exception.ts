@@ -20,10 +20,15 @@ export interface ServiceExceptionOptions {
  * spreads and `JSON.stringify` give what they give for v3's errors.
  */
 export class CodePipelineServiceException extends Error {
+  /** The service's error code, e.g. `PipelineNotFoundException`; check it (or `instanceof`) rather than the message. */
   declare name: string;
+  /** `"client"` when the request was at fault (4xx), `"server"` when the service was (5xx). */
   declare readonly $fault: "client" | "server";
+  /** HTTP status, request ids, and how many attempts and how much backoff the call took. */
   declare $metadata: ResponseMetadata;
+  /** Set when the error is one the retry strategy retries; `throttling` when it is a throttling error. */
   declare $retryable?: { throttling?: boolean };
+  /** The raw HTTP response, kept out of `JSON.stringify` and `Object.keys`. */
   declare readonly $response?: HttpResponse;
 
   constructor(opts: ServiceExceptionOptions) {

@@ -63,11 +63,11 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
     // As in v3: `region()` gives the real region, and a FIPS pseudo-region turns FIPS on.
     region: async () => normalizeRegion(await rawRegion()).region,
     useFipsEndpoint: async () => normalizeRegion(await rawRegion()).useFips || (await fips()),
-    credentials: input.credentials
-      ? memoizeCredentials(input.credentials, `the credentials provider${fnName(input.credentials)}`)
-      : input.credentialDefaultProvider
-        ? memoizeCredentials(input.credentialDefaultProvider(input), `the provider from credentialDefaultProvider`)
-        : memoizeCredentials(runtime.defaultCredentials(input.profile, logger, () => config.region()), "the default credential chain"),
+    credentials: memoizeCredentials(
+      input.credentials ??
+        input.credentialDefaultProvider?.(input) ??
+        runtime.defaultCredentials(input.profile, logger, () => config.region()),
+    ),
     useDualstackEndpoint: fromEnv("useDualstackEndpoint", input.useDualstackEndpoint, false),
     maxAttempts: fromEnv("maxAttempts", input.maxAttempts, 3),
     retryMode: fromEnv("retryMode", input.retryMode, "standard"),
@@ -83,9 +83,6 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   Object.defineProperty(config, SETTINGS, { value: memo(() => loadSettings(config, env)), enumerable: false });
   return config;
 }
-
-/** ` "name"` of a named provider function, for messages. */
-const fnName = (f: unknown): string => (typeof f === "function" && f.name && f.name !== "anonymous" ? ` "${f.name}"` : "");
 
 /** A provider of the config's that never settles fails the calls waiting on it after PROVIDER_TIMEOUT_MS. */
 const bounded = <T>(p: Promise<T>, option: string): Promise<T> =>
