@@ -14,10 +14,14 @@
  *
  * Usage: node scripts/check-package.mjs [--build] [--keep]   (--build runs `npm run build`
  * first, otherwise dist/ must be current; --keep leaves the temporary folder).
+ *
+ *        node scripts/check-package.mjs --fresh-clone   clones the committed tree into a temporary folder (no
+ * dist/ there), runs `npm pack` in it and checks that `prepack` built dist/ into the tarball. The clone borrows
+ * this checkout's node_modules, as `npm ci` in the clone would install the same lock file.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createServer } from "node:http";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +37,28 @@ const fail = (msg) => {
   console.error(`check-package: FAILED: ${msg}`);
   process.exit(1);
 };
+
+if (process.argv.includes("--fresh-clone")) {
+  const clone = mkdtempSync(join(tmpdir(), "codepipeline-client-clone-"));
+  try {
+    step(`git clone of the committed tree into ${clone}`);
+    sh("git", ["clone", "--quiet", "--no-local", root, join(clone, "repo")]);
+    const repo = join(clone, "repo");
+    if (existsSync(join(repo, "dist"))) fail("the clone already has dist/: is it committed?");
+    symlinkSync(join(root, "node_modules"), join(repo, "node_modules"), "dir");
+    step("npm pack in the clone (prepack builds dist/)");
+    // prepack's build prints to stdout before npm's JSON report: read the report from its opening bracket.
+    const out = sh(npm, ["pack", "--json", "--pack-destination", clone], { cwd: repo });
+    const [{ files, entryCount }] = JSON.parse(out.slice(out.startsWith("[") ? 0 : out.lastIndexOf("\n[\n") + 1));
+    const paths = files.map((f) => f.path);
+    for (const must of ["package.json", "README.md", "LICENSE", "dist/node/index.js", "dist/node/index.cjs", "dist/node/index.d.ts", "dist/browser/index.js", "dist/node/local-cli.js"])
+      if (!paths.includes(must)) fail(`the tarball packed in a fresh clone lacks ${must} (${entryCount} files: ${paths.slice(0, 8).join(", ")}...)`);
+    step(`ok: the tarball of a fresh clone holds ${entryCount} files, dist/ included (${Math.round((Date.now() - started) / 1000)} s)`);
+  } finally {
+    rmSync(clone, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 
 if (process.argv.includes("--build")) {
   step("npm run build");
@@ -64,7 +90,7 @@ const endpoint = `http://127.0.0.1:${server.address().port}`;
 
 try {
   step("npm pack");
-  const [{ filename, files }] = JSON.parse(sh(npm, ["pack", "--json", "--pack-destination", work]));
+  const [{ filename, files }] = JSON.parse(sh(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", work]));
   const paths = files.map((f) => f.path);
   for (const must of ["package.json", "README.md", "dist/node/index.js", "dist/node/index.cjs", "dist/node/index.d.ts", "dist/node/index.d.cts", "dist/browser/index.js"])
     if (!paths.includes(must)) fail(`the tarball lacks ${must}`);

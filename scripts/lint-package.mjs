@@ -39,7 +39,7 @@ function run(title, cmd, cmdArgs, options = {}) {
 if (args.has("--build")) run("build", "npm", ["run", "--silent", "build"]);
 
 const work = mkdtempSync(join(tmpdir(), "codepipeline-client-pack-"));
-const packed = run("npm pack", "npm", ["pack", "--silent", "--pack-destination", work]);
+const packed = run("npm pack", "npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", work]);
 const tarball = packed && join(work, packed.trim().split("\n").pop());
 
 if (tarball) {

@@ -43,6 +43,8 @@ export {
   parseUserParameters,
   type CodePipelineJobEvent,
   type LambdaContextLike,
+  type LambdaEventArtifact,
+  type LambdaJobFunction,
   type LambdaJob,
   type LambdaJobContext,
   type LambdaJobHandler,

@@ -13,16 +13,26 @@ import { type CommandSender, errorMessage } from "./internal.js";
 import { DEFAULT_REPORT_DEADLINE_MS, type JobResultUndeliveredError, type UndeliveredResult, deliverResult } from "./persist.js";
 import { type JobContext, type JobResult, type WorkerJob, checkJobResult, failureDetailsFrom, helperFailure, secretsOf, toWorkerJob } from "./jobs.js";
 
-/** The event a Lambda invoke action receives. */
+/**
+ * An artifact as the Lambda event carries it: the service sends `revision: null` when there is none, so the type
+ * allows it (as `@types/aws-lambda`'s `CodePipelineEvent` does).
+ */
+export type LambdaEventArtifact = Omit<Artifact, "revision"> & { revision?: string | null };
+
+/**
+ * The event a Lambda invoke action receives. `CodePipelineEvent` from `@types/aws-lambda` is assignable to it, so a
+ * handler made by `createLambdaJobHandler` can be typed as that package's `CodePipelineHandler`.
+ */
 export interface CodePipelineJobEvent {
   "CodePipeline.job": {
     id: string;
     accountId?: string;
     data: {
       actionConfiguration?: { configuration?: { FunctionName?: string; UserParameters?: string; [key: string]: string | undefined } };
-      inputArtifacts?: Artifact[];
-      outputArtifacts?: Artifact[];
-      artifactCredentials?: AWSSessionCredentials;
+      inputArtifacts?: LambdaEventArtifact[];
+      outputArtifacts?: LambdaEventArtifact[];
+      /** The event always carries a session token; the type leaves it optional, as `@types/aws-lambda` does. */
+      artifactCredentials?: Omit<AWSSessionCredentials, "sessionToken"> & { sessionToken?: string };
       continuationToken?: string;
       encryptionKey?: EncryptionKey;
     };
@@ -69,6 +79,16 @@ export interface LambdaJobHandlerOptions {
    * Default 300 000, and never past the invocation's own deadline.
    */
   reportDeadlineMs?: number;
+}
+
+/**
+ * The Lambda function `createLambdaJobHandler` returns. Called with an event and a context, it resolves with what
+ * it did. The second signature is the shape the Lambda runtime calls (with a callback it does not use), which makes
+ * the function a `CodePipelineHandler` of `@types/aws-lambda`.
+ */
+export interface LambdaJobFunction {
+  (event: CodePipelineJobEvent, context: LambdaContextLike): Promise<LambdaJobOutcome>;
+  (event: CodePipelineJobEvent, context: LambdaContextLike, callback: unknown): Promise<void>;
 }
 
 /** What one invocation did. */
@@ -120,10 +140,10 @@ export function parseUserParameters(text: string | undefined): unknown {
 export function createLambdaJobHandler<P = unknown>(
   handler: LambdaJobHandler<P>,
   options: LambdaJobHandlerOptions = {},
-): (event: CodePipelineJobEvent, context: LambdaContextLike) => Promise<LambdaJobOutcome> {
+): LambdaJobFunction {
   if (typeof handler !== "function") throw new TypeError("createLambdaJobHandler: handler must be a function");
   let client = options.client;
-  return async (event, context) => {
+  const invoke = async (event: CodePipelineJobEvent, context: LambdaContextLike): Promise<LambdaJobOutcome> => {
     const raw = event?.["CodePipeline.job"];
     if (!raw?.id) throw new TypeError('createLambdaJobHandler: the event has no "CodePipeline.job" with an id; is this function invoked by a CodePipeline invoke action?');
     client ??= new CodePipelineClient({});
@@ -195,4 +215,5 @@ export function createLambdaJobHandler<P = unknown>(
     }
     return outcome!;
   };
+  return invoke as LambdaJobFunction;
 }

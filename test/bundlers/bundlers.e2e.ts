@@ -210,7 +210,7 @@ beforeAll(() => {
   // The packed tarball, unpacked where a consumer's install would put it. Its
   // dependencies resolve from the repository's node_modules further up.
   const packed = JSON.parse(
-    execFileSync("npm", ["pack", "--json", "--pack-destination", WORK], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+    execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", WORK], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
   )[0];
   const pkgDir = path.join(WORK, "node_modules", "codepipeline-client");
   mkdirSync(pkgDir);

@@ -123,6 +123,17 @@ describe("requests: edge cases, same as the official client", () => {
     expect(empty.requests.map((r) => JSON.parse(r.body).clientRequestToken)).toEqual(["", ""]);
   });
 
+  it("the generated idempotency token sits where v3 writes it; NaN and Infinity are written as v3 writes them", async () => {
+    const uuid = /"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"/;
+    const input = { sourceRevisions: [{ actionName: "a", revisionType: "COMMIT_ID", revisionValue: "v" }], name: "p", variables: [{ value: "1", name: "n" }] };
+    const token = await sendBoth("StartPipelineExecution", input);
+    expect(token.requests[0]!.body.replace(uuid, "T")).toBe(token.requests[1]!.body.replace(uuid, "T"));
+    for (const maxResults of [NaN, Infinity, -Infinity]) {
+      const { requests } = await sendBoth("ListPipelines", { maxResults });
+      expect(requests[0]!.body).toBe(requests[1]!.body);
+    }
+  });
+
   it("non-ASCII values: same body and content-length", async () => {
     const { requests } = await sendBoth("GetPipeline", { name: "pipeline-é-日本" });
     expect(requests[0]!.body).toBe(requests[1]!.body);
@@ -188,6 +199,19 @@ describe("requests and responses: where we differ from the official client, on p
     const { requests } = await sendBoth("StartPipelineExecution", { name: "p", clientRequestToken: null });
     expect(JSON.parse(requests[0]!.body).clientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
     expect(() => JSON.parse(requests[1]!.body)).toThrow();
+  });
+
+  it("an input with a string __type: unknown members are still left out (v3 sends them all)", async () => {
+    const { requests } = await sendBoth("GetPipeline", { __type: "PipelineSummary", name: "p", created: 1 });
+    expect(requests[0]!.body).toBe('{"name":"p"}');
+    expect(JSON.parse(requests[1]!.body)).toEqual({ name: "p", __type: "PipelineSummary", created: 1 });
+  });
+
+  it("an invalid Date in a timestamp is sent as null (v3 sends NaN, which is not JSON)", async () => {
+    const input = { pipelineName: "p", stageName: "s", actionName: "a", actionRevision: { revisionId: "r", revisionChangeId: "c", created: new Date(NaN) } };
+    const { requests } = await sendBoth("PutActionRevision", input);
+    expect(JSON.parse(requests[0]!.body).actionRevision.created).toBeNull();
+    expect(requests[1]!.body).toContain('"created":NaN');
   });
 
   it("response headers are read whatever the case of their names (v3 misses them on error responses)", async () => {

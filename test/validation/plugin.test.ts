@@ -46,6 +46,37 @@ describe("validation() plugin", () => {
     expect(requests).toHaveLength(0);
   });
 
+  it("reports unmodeled members by path at every depth; without the plugin the serializer drops them", async () => {
+    const pipeline = {
+      name: "app",
+      roleArn: "arn:aws:iam::123456789012:role/r",
+      artifactStore: { type: "S3", location: "bucket", region: "eu-west-1" },
+      stages: [
+        { name: "Source", actions: [{ name: "Get", actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1", extra: 1 }, configuration: { "Any-Key": "kept" } }] },
+        { name: "Build", note: "x", actions: [{ name: "Make", actionTypeId: { category: "Build", owner: "Custom", provider: "B", version: "1" } }] },
+      ],
+    };
+    const input = { pipeline, tags: [{ key: "k", value: "v", color: "red" }], requestedBy: "me" };
+    const { client, requests } = clientAnswering({});
+    client.middlewareStack.use(validation());
+    const err = await client.send(new CreatePipelineCommand(input as any)).catch((e) => e);
+    expect(err).toBeInstanceOf(InputValidationError);
+    expect(err.problems).toEqual([
+      "pipeline.artifactStore.region: unknown member of ArtifactStore",
+      "pipeline.stages[0].actions[0].actionTypeId.extra: unknown member of ActionTypeId",
+      'pipeline.stages[1].note: unknown member of StageDeclaration (did you mean "name"?)',
+      "tags[0].color: unknown member of Tag",
+      "requestedBy: unknown member of CreatePipelineInput",
+    ]);
+    expect(requests).toHaveLength(0);
+
+    const plain = clientAnswering({});
+    await plain.client.send(new CreatePipelineCommand(input as any));
+    const sent = String(plain.requests[0]!.body);
+    for (const name of ["region", "extra", "note", "color", "requestedBy"]) expect(sent).not.toContain(`"${name}"`);
+    expect(sent).toContain('"Any-Key":"kept"');
+  });
+
   it("reports misspelt members, which the serializer would drop, unless turned off", async () => {
     const { client, requests } = clientAnswering({});
     client.middlewareStack.use(validation());
