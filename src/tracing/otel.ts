@@ -22,7 +22,9 @@ import type { ResolvedConfig } from "../config.js";
 import type { CallContext } from "../middleware/types.js";
 import { classifyError } from "../retry/classify.js";
 import { VERSION } from "../version.js";
-import { ATTEMPTS, type AttemptRecorder, type HelperSpan, type SpanAttributes, type Tracing } from "./hook.js";
+import { SERVICE_ID } from "../generated/service.js";
+import { ATTEMPTS, type AttemptRecorder, type SpanAttributes, type Tracing } from "./hook.js";
+import * as helpers from "./helpers.js";
 
 /** Options of `tracing(client, options)`. */
 export interface TracingOptions {
@@ -121,11 +123,12 @@ export function createTracing(options: TracingOptions = {}): Tracing {
   };
 
   return {
+    helpers,
     call(next, context: CallContext, args, config) {
       const operation = context.operation.n;
-      const attributes: Attributes = { "rpc.system": "aws-api", "rpc.method": operation, "rpc.service": "CodePipeline" };
+      const attributes: Attributes = { "rpc.system": "aws-api", "rpc.method": operation, "rpc.service": SERVICE_ID };
       const parent = otelContext.active();
-      const span = tracer.startSpan(`CodePipeline.${operation}`, { kind: SpanKind.CLIENT, attributes }, parent);
+      const span = tracer.startSpan(`${SERVICE_ID}.${operation}`, { kind: SpanKind.CLIENT, attributes }, parent);
       let ended = false;
       // as the official instrumentation: the region the client resolves (a failure is the call's to report)
       config.region().then(
@@ -140,7 +143,7 @@ export function createTracing(options: TracingOptions = {}): Tracing {
         setMetadata(span, md);
         const count = md?.attempts ?? attempts.count;
         if (count > 1) span.setAttributes({ "aws.attempts": count, "aws.retry.total_delay_ms": md?.totalRetryDelay ?? 0 });
-        const metricAttributes: Attributes = { "rpc.system": "aws-api", "rpc.service": "CodePipeline", "rpc.method": operation };
+        const metricAttributes: Attributes = { "rpc.system": "aws-api", "rpc.service": SERVICE_ID, "rpc.method": operation };
         if (error !== undefined) {
           const type = errorName(error);
           span.setAttributes({ "error.type": type, "aws.error.category": errorCategory(error) });
@@ -173,31 +176,23 @@ export function createTracing(options: TracingOptions = {}): Tracing {
       );
     },
 
-    span(name, kind, attributes, work) {
-      const span = tracer.startSpan(name, { kind: kind === "consumer" ? SpanKind.CONSUMER : SpanKind.INTERNAL, attributes: clean(attributes) });
-      const handle: HelperSpan = {
+    start(name, kind, attributes) {
+      const parent = otelContext.active();
+      const span = tracer.startSpan(name, { kind: kind === "consumer" ? SpanKind.CONSUMER : SpanKind.INTERNAL, attributes: clean(attributes) }, parent);
+      const active = trace.setSpan(parent, span);
+      return {
         setAttributes: (a) => void span.setAttributes(clean(a)),
         addEvent: (n, a) => void span.addEvent(n, a && clean(a)),
+        run: (work) => otelContext.with(active, work),
+        end(error, failure) {
+          if (error !== undefined) {
+            span.setAttribute("error.type", errorName(error));
+            if (error instanceof Error) span.recordException(error);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error | undefined)?.message });
+          } else if (failure !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+          span.end();
+        },
       };
-      let result: Promise<any>;
-      try {
-        result = otelContext.with(trace.setSpan(otelContext.active(), span), work, undefined, handle);
-      } catch (e) {
-        result = Promise.reject(e);
-      }
-      return result.then(
-        (value) => {
-          span.end();
-          return value;
-        },
-        (error) => {
-          span.setAttribute("error.type", errorName(error));
-          if (error instanceof Error) span.recordException(error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
-          span.end();
-          throw error;
-        },
-      );
     },
   };
 }
