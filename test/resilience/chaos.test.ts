@@ -176,7 +176,7 @@ describe("chaos: the demo workflow through a fault-injecting proxy", () => {
     try {
       await setup.send(new CreateCustomActionTypeCommand({ ...customBuildType, provider: actionTypeId.provider }));
       const declaration = pipeline(name);
-      declaration.stages[1]!.actions[0]!.actionTypeId = actionTypeId;
+      declaration.stages![1]!.actions![0]!.actionTypeId = actionTypeId;
       await setup.send(new CreatePipelineCommand({ pipeline: declaration }));
 
       worker = createJobWorker({
