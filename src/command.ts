@@ -12,6 +12,7 @@ import { attemptTimeout, transport, type AttemptOptions } from "./transport.js";
  * the facts of its operation (`op`); sending it is the client's job.
  */
 export class Command<Input extends object, Output extends MetadataBearer> {
+  /** The input the command was created with. */
   readonly input: Input;
   /** The operation this command calls. */
   readonly op: OperationSpec;
