@@ -1,4 +1,5 @@
 import type { HttpResponse, ResponseMetadata } from "@smithy/types";
+import { ERROR_NAMESPACE } from "./generated/service.js";
 
 export interface ServiceExceptionOptions {
   name?: string;
@@ -66,7 +67,7 @@ const isBase = (ctor: unknown): boolean => ctor === CodePipelineServiceException
 const ours = (value: object): boolean => (value as { [BRAND]?: true })[BRAND] === true;
 /** Errors of `@aws-sdk/client-codepipeline` carry the model's shape id on their class. */
 const fromOfficialClient = (value: object): boolean =>
-  String((value.constructor as { shapeId?: unknown } | undefined)?.shapeId ?? "").startsWith("com.amazonaws.codepipeline#");
+  String((value.constructor as { shapeId?: unknown } | undefined)?.shapeId ?? "").startsWith(ERROR_NAMESPACE);
 
 /** Marks errors of this package, across copies of it. */
 const BRAND: unique symbol = /* @__PURE__ */ Symbol.for("codepipeline-client.ServiceException") as any;

@@ -8,6 +8,7 @@ import { ConfigurationError } from "./errors.js";
 import { normalizeRegion, resolveDefaultEndpoint } from "./region.js";
 import { createRetryStrategy } from "./retry/mode.js";
 import { VERSION } from "./version.js";
+import { API_VERSION, SERVICE_ID, SIGNING_NAME } from "./generated/service.js";
 
 /** What a call needs from the client, worked out once at the first call. */
 export interface Settings {
@@ -55,8 +56,8 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   const fips = fromEnv("useFipsEndpoint", input.useFipsEndpoint, false);
   const config: ResolvedConfig = {
     ...input,
-    apiVersion: "2015-07-09",
-    serviceId: "CodePipeline",
+    apiVersion: API_VERSION,
+    serviceId: SERVICE_ID,
     logger,
     systemClockOffset: input.systemClockOffset ?? 0,
     // As in v3: `region()` gives the real region, and a FIPS pseudo-region turns FIPS on.
@@ -140,7 +141,7 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     signer: new Signer({
       credentials: config.credentials,
       region: config.signingRegion ?? region,
-      service: "codepipeline",
+      service: SIGNING_NAME,
       sha256: config.sha256 ?? runtime.sha256,
       uriEscapePath: true,
       applyChecksum: true,
@@ -178,6 +179,6 @@ function userAgent(config: ResolvedConfig, retryMode: string, appId: string | un
   const extra = pairs.length ? " " + pairs.join(" ") : "";
   const features = `m/${retryMode === "adaptive" ? "F" : "E"}${config.endpoint !== undefined ? ",N" : ""}`;
   const base = `codepipeline-client/${VERSION}`;
-  const full = `${base} ua/2.1 ${runtime.userAgent()} api/codepipeline#${VERSION} ${features}${appId ? ` ${uaPair("app", appId)}` : ""}${extra}`;
+  const full = `${base} ua/2.1 ${runtime.userAgent()} ${uaPair("api/" + SERVICE_ID, VERSION)} ${features}${appId ? ` ${uaPair("app", appId)}` : ""}${extra}`;
   return runtime.sendsUserAgentHeader ? { userAgent: full, xAmzUserAgent: base + extra } : { xAmzUserAgent: full };
 }
