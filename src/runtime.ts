@@ -1,2 +1,2 @@
 // The browser build replaces this module's import with ./runtime/browser.js (see tsup.config.ts).
-export { runtime, addTracing } from "./runtime/node.js";
+export { runtime, addTracing, autoTracing } from "./runtime/node.js";

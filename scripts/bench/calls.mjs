@@ -18,13 +18,31 @@ const CONCURRENT = 2000;
 const IN_FLIGHT = 16;
 const TOTAL = WARM_UP + ROUNDS * (SEQUENTIAL + CONCURRENT); // 10,000
 
+/**
+ * `-otel`: a NodeTracerProvider registered (spans batched to an exporter that drops them), and for v3 the
+ * official AwsInstrumentation; `ours-untraced`: the tracing middleware removed from the client's stack.
+ */
+async function registerTracing(withAwsInstrumentation) {
+  const { NodeTracerProvider } = await import("@opentelemetry/sdk-trace-node");
+  const { BatchSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
+  const drop = { export: (spans, done) => done({ code: 0 }), shutdown: async () => {} };
+  new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(drop)] }).register();
+  if (withAwsInstrumentation) {
+    const { registerInstrumentations } = await import("@opentelemetry/instrumentation");
+    const { AwsInstrumentation } = await import("@opentelemetry/instrumentation-aws-sdk");
+    registerInstrumentations({ instrumentations: [new AwsInstrumentation()] });
+  }
+}
+
 async function makeCall() {
-  if (impl === "ours") {
+  if (impl.endsWith("-otel")) await registerTracing(impl.startsWith("v3"));
+  if (impl.startsWith("ours")) {
     const { CodePipelineClient, ListPipelinesCommand } = await import("codepipeline-client");
     const client = new CodePipelineClient({ region, endpoint, credentials });
+    if (impl === "ours-untraced") client.middlewareStack.removeByTag("TRACING");
     return () => client.send(new ListPipelinesCommand({}));
   }
-  if (impl === "v3") {
+  if (impl.startsWith("v3")) {
     const { CodePipelineClient, ListPipelinesCommand } = await import("@aws-sdk/client-codepipeline");
     const client = new CodePipelineClient({ region, endpoint, credentials });
     return () => client.send(new ListPipelinesCommand({}));

@@ -1,16 +1,13 @@
+export { waitForPipelineExecutionComplete, waitUntilPipelineExecutionComplete, startPipelineExecutionAndWait, watchPipelineExecution } from "./traced.js";
 export {
   WaiterState,
   WaiterError,
-  waitForPipelineExecutionComplete,
-  waitUntilPipelineExecutionComplete,
-  startPipelineExecutionAndWait,
   type PipelineExecutionWaiterConfiguration,
   type PipelineExecutionWaiterInput,
   type PipelineExecutionWaiterResult,
   type PipelineExecutionFailure,
 } from "./waiter.js";
 export {
-  watchPipelineExecution,
   type WatchPipelineExecutionConfiguration,
   type PipelineExecutionEvent,
   type ExecutionStatusEvent,

@@ -17,6 +17,7 @@ import type { SendOptions } from "../config.js";
 import { type CommandSender, checkClient, errorMessage, errorName, isAbort, isThrottling, sleep } from "./internal.js";
 import { DEFAULT_ACKNOWLEDGE_DEADLINE_MS, DEFAULT_REPORT_DEADLINE_MS, type UndeliveredResult, deliverResult, persist } from "./persist.js";
 import { type JobHandler, type JobResult, type WorkerJob, checkJobResult, failureDetailsFrom, helperFailure, secretsOf, toWorkerJob } from "./jobs.js";
+import { jobTracing } from "./tracing.js";
 
 export interface JobWorkerOptions<J = WorkerJob> {
   /** A `CodePipelineClient` or `CodePipeline`. */
@@ -152,6 +153,7 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
     }
   };
 
+  const jobSpans = jobTracing(options, backend);
   const stopController = new AbortController();
   /** Aborted when running jobs are given up on. */
   const giveUp = new AbortController();
@@ -194,6 +196,7 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
       )
       .finally(() => reporting.delete(p));
     reporting.add(p);
+    jobSpans.delivering(claimed, p);
   };
 
   async function handle(item: Item): Promise<void> {
@@ -261,7 +264,8 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
   }
 
   const start = (item: Item) => {
-    const p: Promise<void> = handle(item)
+    const p: Promise<void> = jobSpans
+      .run(item, () => handle(item))
       .catch((error) => onError(error, { id: backend.idOf(item) }))
       .finally(() => {
         running.delete(p);

@@ -38,3 +38,4 @@ export const runtime: Runtime = {
 
 /** Browsers trace only when asked, through `codepipeline-client/otel`; the build drops the call. */
 export const addTracing: typeof import("./node.js").addTracing = undefined;
+export const autoTracing: typeof import("./node.js").autoTracing = undefined;

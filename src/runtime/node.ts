@@ -3,7 +3,7 @@ import { NodeSha256 } from "./node-sha256.js";
 import type { Runtime } from "./types.js";
 import { PLAIN_SIGNAL, type HttpHandler } from "../config.js";
 import { loadNodeDefaults, nodeDefaultCredentials } from "./node-config.js";
-import { addAutoTracing } from "../tracing/auto.js";
+import { addAutoTracing, autoTracing as findTracing } from "../tracing/auto.js";
 
 const noop = () => {};
 
@@ -89,3 +89,6 @@ export const runtime: Runtime = {
 
 /** Adds the middleware that trace calls once an OpenTelemetry provider is registered (see `tracing/auto.ts`). */
 export const addTracing: typeof addAutoTracing | undefined = addAutoTracing;
+
+/** The tracing the workflow helpers use when their client has none of its own: found as calls find it. */
+export const autoTracing: typeof findTracing | undefined = findTracing;

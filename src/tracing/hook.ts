@@ -13,18 +13,38 @@ type Next = CallHandler<any, any>;
 /** Attribute values a helper may put on its span. */
 export type SpanAttributes = Record<string, string | number | boolean | undefined>;
 
-/** What a helper can do with its span while its work runs. */
+/** A helper's span: its work runs inside it (`run`), so the calls it makes are its children. */
 export interface HelperSpan {
   setAttributes(attributes: SpanAttributes): void;
   addEvent(name: string, attributes?: SpanAttributes): void;
+  /** Runs `work` with this span as the active one. */
+  run<T>(work: () => T): T;
+  /**
+   * Ends the span. With an error: records it and sets the ERROR status. With only a `failure`
+   * (an outcome that is not an exception, e.g. a failed pipeline execution): the ERROR status with that message.
+   */
+  end(error?: unknown, failure?: string): void;
 }
 
 /** A loaded tracing implementation. */
 export interface Tracing {
   /** Runs one call, all attempts included, in a CLIENT span parented on the active context. */
   call(next: Next, context: CallContext, args: any, config: ResolvedConfig): Promise<any>;
-  /** Runs a helper's work in a span of its own; the calls it makes meanwhile are its children. */
-  span<T>(name: string, kind: "internal" | "consumer", attributes: SpanAttributes, work: (span: HelperSpan) => Promise<T>): Promise<T>;
+  /** Starts a helper's span, parented on the active context. */
+  start(name: string, kind: "internal" | "consumer", attributes: SpanAttributes): HelperSpan;
+  /** The helpers' span logic (`tracing/helpers.ts`), shipped with the implementation. */
+  helpers: typeof import("./helpers.js");
+}
+
+/** What the job tracing needs of a job worker's backend. */
+export interface JobBackend<Item> {
+  kind: string;
+  thirdParty: boolean;
+  idOf(item: Item): string;
+  claim(
+    item: Item,
+    ...rest: any[]
+  ): Promise<{ succeed(result: { continuationToken?: string }, ...rest: any[]): Promise<unknown>; fail(details: { type?: string; message?: string }, ...rest: any[]): Promise<unknown> } | undefined>;
 }
 
 /** Records one call's attempts on its span; put on the call's handler context by `Tracing.call`. */

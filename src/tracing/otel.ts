@@ -22,7 +22,8 @@ import type { ResolvedConfig } from "../config.js";
 import type { CallContext } from "../middleware/types.js";
 import { classifyError } from "../retry/classify.js";
 import { VERSION } from "../version.js";
-import { ATTEMPTS, type AttemptRecorder, type HelperSpan, type SpanAttributes, type Tracing } from "./hook.js";
+import { ATTEMPTS, type AttemptRecorder, type SpanAttributes, type Tracing } from "./hook.js";
+import * as helpers from "./helpers.js";
 
 /** Options of `tracing(client, options)`. */
 export interface TracingOptions {
@@ -121,6 +122,7 @@ export function createTracing(options: TracingOptions = {}): Tracing {
   };
 
   return {
+    helpers,
     call(next, context: CallContext, args, config) {
       const operation = context.operation.n;
       const attributes: Attributes = { "rpc.system": "aws-api", "rpc.method": operation, "rpc.service": "CodePipeline" };
@@ -173,31 +175,23 @@ export function createTracing(options: TracingOptions = {}): Tracing {
       );
     },
 
-    span(name, kind, attributes, work) {
-      const span = tracer.startSpan(name, { kind: kind === "consumer" ? SpanKind.CONSUMER : SpanKind.INTERNAL, attributes: clean(attributes) });
-      const handle: HelperSpan = {
+    start(name, kind, attributes) {
+      const parent = otelContext.active();
+      const span = tracer.startSpan(name, { kind: kind === "consumer" ? SpanKind.CONSUMER : SpanKind.INTERNAL, attributes: clean(attributes) }, parent);
+      const active = trace.setSpan(parent, span);
+      return {
         setAttributes: (a) => void span.setAttributes(clean(a)),
         addEvent: (n, a) => void span.addEvent(n, a && clean(a)),
+        run: (work) => otelContext.with(active, work),
+        end(error, failure) {
+          if (error !== undefined) {
+            span.setAttribute("error.type", errorName(error));
+            if (error instanceof Error) span.recordException(error);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error | undefined)?.message });
+          } else if (failure !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+          span.end();
+        },
       };
-      let result: Promise<any>;
-      try {
-        result = otelContext.with(trace.setSpan(otelContext.active(), span), work, undefined, handle);
-      } catch (e) {
-        result = Promise.reject(e);
-      }
-      return result.then(
-        (value) => {
-          span.end();
-          return value;
-        },
-        (error) => {
-          span.setAttribute("error.type", errorName(error));
-          if (error instanceof Error) span.recordException(error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
-          span.end();
-          throw error;
-        },
-      );
     },
   };
 }
