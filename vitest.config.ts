@@ -7,7 +7,11 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",
-    // Tests never reach the EC2 instance metadata service (region and credential lookups in Node).
-    env: { AWS_EC2_METADATA_DISABLED: "true" },
+    env: {
+      // Tests never reach the EC2 instance metadata service (region and credential lookups in Node).
+      AWS_EC2_METADATA_DISABLED: "true",
+      // The official v3 client, used by the comparison tests, warns about Node 20 once per test file.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    },
   },
 });

@@ -10,6 +10,8 @@
 // facts-only copy of AWS's model (refreshed by scripts/refresh-model.mjs). Exit codes: 0 ok, 1 --check found differences or hover text is
 // missing, 2 model missing.
 //
+// Each generated folder (GENERATED_DIRS) gets a README.md naming the generator modules that write its files.
+//
 // Generator modules: every scripts/gen/*.mjs except lib.mjs and names starting with "_", loaded in file
 // name order. Each one does `export default function generate(ctx)` and returns an array of
 // `{ path, content }` (path relative to the repository root, "/" separators). Source files must start
@@ -73,11 +75,47 @@ async function loadGenerators() {
   return generators;
 }
 
+/** What each generated folder holds, for its README. */
+const FOLDER_NOTES = {
+  commands: "One command class per operation, and the index that exports them all.",
+  models: "The model's structures, enums and errors as TypeScript types and classes.",
+  "src/generated": "Tables and classes the runtime reads: the aggregated client, paginators, endpoint rules, the service's facts, shapes and wire tables.",
+  "test/generated": "Test data from the model: sample inputs and outputs per operation, the endpoint test cases, v3 type comparisons.",
+};
+
+/** A README.md in each generated folder, naming the generator modules that write its files. */
+function folderReadmes(outputs, producers) {
+  return GENERATED_DIRS.map((dir) => {
+    const files = new Map();
+    for (const p of [...outputs.keys()].sort(compare))
+      if (p.startsWith(dir + "/")) files.set(producers.get(p), [...(files.get(producers.get(p)) ?? []), p.slice(dir.length + 1)]);
+    const lines = [...files]
+      .sort(([a], [b]) => compare(a, b))
+      .map(([f, names]) => `- \`scripts/gen/${f}\`: ${names.length > 4 ? `${names.length} files` : names.map((n) => `\`${n}\``).join(", ")}`);
+    const content = [
+      `# ${dir}/`,
+      "",
+      `Generated: every file here is written by \`npm run generate\` (\`scripts/generate.mjs\`) from the`,
+      "CodePipeline Smithy model in `smithy/`. Do not edit these files by hand: change the generator module, run",
+      "`npm run generate` and commit both; `npm run generate -- --check` (run in CI) fails when they differ.",
+      "",
+      FOLDER_NOTES[dir],
+      "",
+      "Written by:",
+      ...lines,
+      "",
+    ].join("\n");
+    return [`${dir}/README.md`, content];
+  });
+}
+
 function collectOutputs(generators, ctx) {
   const outputs = new Map();
+  const producers = new Map();
   for (const { file, generate } of generators) {
     for (const { path, content } of generate(ctx)) {
       const p = path.split(sep).join("/");
+      producers.set(p, file);
       if (outputs.has(p)) throw new Error(`${p} is produced twice (second time by scripts/gen/${file})`);
       if (/\.(m?[jt]s)$/.test(p) && !content.startsWith(MARKER + "\n")) {
         throw new Error(`${p} (from scripts/gen/${file}) does not start with the marker line`);
@@ -85,6 +123,7 @@ function collectOutputs(generators, ctx) {
       outputs.set(p, content.endsWith("\n") ? content : content + "\n");
     }
   }
+  for (const [p, content] of folderReadmes(outputs, producers)) outputs.set(p, content);
   return outputs;
 }
 

@@ -106,3 +106,36 @@ export function raceAbort<T>(promise: Promise<T>, signal?: SignalLike | null): P
     );
   });
 }
+
+/**
+ * The limits of one whole call: the caller's signal and `operationTimeout` ms. Returns the
+ * signal the call's middleware and transport use (aborted when either limit is reached, so
+ * no attempt or wait goes on), and `guard`, which settles the call at once when that happens,
+ * whatever phase it is in (region, endpoint, credentials, signing, backoff, rate limiter,
+ * transport): an `AbortError` for the caller's signal, the `TimeoutError` for the deadline.
+ */
+export function callLimits(user: SignalLike | undefined, operationTimeout: number, timedOut: () => Error): { signal: AbortSignal; guard: <T>(p: Promise<T>) => Promise<T> } {
+  const controller = new AbortController();
+  const stop = onAbort(user, () => controller.abort(user!.reason));
+  if (user?.aborted) controller.abort(user.reason);
+  const timer = operationTimeout > 0 && operationTimeout !== Infinity ? setTimeout(() => controller.abort(timedOut()), operationTimeout) : undefined;
+  const limited = () => controller.signal.aborted && !user?.aborted;
+  return {
+    signal: controller.signal,
+    // Once a limit is reached, the call's own error (with its attempts) wins if it comes in the same turn.
+    guard: (p) =>
+      new Promise((resolve, reject) => {
+        let settled = false;
+        const end = (f: (v: any) => void) => (v: unknown) => {
+          if (settled) return;
+          settled = true;
+          f(v);
+          unlisten();
+          clearTimeout(timer);
+          stop();
+        };
+        p.then(end(resolve), (e) => end(reject)(limited() ? Object.assign(controller.signal.reason, { $metadata: e?.$metadata }) : e));
+        const unlisten = onAbort(controller.signal, () => setTimeout(() => end(reject)(limited() ? controller.signal.reason : abortError(user)), 0));
+      }),
+  };
+}

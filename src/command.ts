@@ -3,7 +3,8 @@ import type { OperationSpec } from "./operation.js";
 import { constructStack } from "./middleware/stack.js";
 import type { CallContext } from "./middleware/types.js";
 import { NO_LOGGER, type ResolvedConfig, type SendOptions } from "./config.js";
-import type { SignalLike } from "./abort.js";
+import { callLimits, type SignalLike } from "./abort.js";
+import { TimeoutError } from "./errors.js";
 import { attemptTimeout, transport, type AttemptOptions } from "./transport.js";
 
 /**
@@ -11,6 +12,7 @@ import { attemptTimeout, transport, type AttemptOptions } from "./transport.js";
  * the facts of its operation (`op`); sending it is the client's job.
  */
 export class Command<Input extends object, Output extends MetadataBearer> {
+  /** The input the command was created with. */
   readonly input: Input;
   /** The operation this command calls. */
   readonly op: OperationSpec;
@@ -48,12 +50,20 @@ export class Command<Input extends object, Output extends MetadataBearer> {
       operation: this.op,
       options,
     };
+    let signal = options?.abortSignal as SignalLike | undefined;
+    const limit = options?.operationTimeout ?? config.operationTimeout ?? 0;
+    let limits: ReturnType<typeof callLimits> | undefined;
+    if (signal || limit > 0) {
+      limits = callLimits(signal, limit, () => new TimeoutError(`${context.clientName}: the call did not complete within ${limit} ms (operationTimeout), every attempt and wait included`));
+      context.options = { ...options, abortSignal: (signal = limits.signal) };
+    }
     const attempt: AttemptOptions = {
-      signal: options?.abortSignal as SignalLike | undefined,
+      signal,
       timeout: attemptTimeout(config, options),
       clientName: context.clientName,
       logger: config.logger === NO_LOGGER ? undefined : config.logger,
     };
-    return stack.resolve((args) => transport(config.requestHandler!, args.request as HttpRequest, attempt), context);
+    const handler = stack.resolve((args) => transport(config.requestHandler!, args.request as HttpRequest, attempt), context);
+    return limits ? (args) => limits.guard(handler(args)) : handler;
   }
 }

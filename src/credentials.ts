@@ -27,14 +27,12 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, timedOut: () => 
  * A failed lookup is not cached (the next call asks again), and every call that shared it
  * gets a `CredentialsProviderError` whose `cause` is what the source threw; a failed refresh
  * keeps credentials that have not yet expired. A lookup that takes longer than
- * `PROVIDER_TIMEOUT_MS` fails the same way, naming the source (`label`).
+ * `PROVIDER_TIMEOUT_MS` fails the same way; messages name the source by its function name.
  */
-export function memoizeCredentials(
-  source: AwsCredentialIdentity | AwsCredentialIdentityProvider,
-  label = "the credentials provider",
-): AwsCredentialIdentityProvider {
+export function memoizeCredentials(source: AwsCredentialIdentity | AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
   // Checked at the call, as in v3, so a client made from unset variables fails only when used.
   if (typeof source !== "function") return async () => check(source);
+  const label = `the credentials provider${source.name ? ` "${source.name}"` : ""}`;
   let current: AwsCredentialIdentity | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
   return async (options?: { forceRefresh?: boolean }) => {

@@ -1,4 +1,5 @@
 import type { HttpResponse, ResponseMetadata } from "@smithy/types";
+import { ERROR_NAMESPACE } from "./generated/service.js";
 
 export interface ServiceExceptionOptions {
   name?: string;
@@ -19,10 +20,15 @@ export interface ServiceExceptionOptions {
  * spreads and `JSON.stringify` give what they give for v3's errors.
  */
 export class CodePipelineServiceException extends Error {
+  /** The service's error code, e.g. `PipelineNotFoundException`; check it (or `instanceof`) rather than the message. */
   declare name: string;
+  /** `"client"` when the request was at fault (4xx), `"server"` when the service was (5xx). */
   declare readonly $fault: "client" | "server";
+  /** HTTP status, request ids, and how many attempts and how much backoff the call took. */
   declare $metadata: ResponseMetadata;
+  /** Set when the error is one the retry strategy retries; `throttling` when it is a throttling error. */
   declare $retryable?: { throttling?: boolean };
+  /** The raw HTTP response, kept out of `JSON.stringify` and `Object.keys`. */
   declare readonly $response?: HttpResponse;
 
   constructor(opts: ServiceExceptionOptions) {
@@ -61,7 +67,7 @@ const isBase = (ctor: unknown): boolean => ctor === CodePipelineServiceException
 const ours = (value: object): boolean => (value as { [BRAND]?: true })[BRAND] === true;
 /** Errors of `@aws-sdk/client-codepipeline` carry the model's shape id on their class. */
 const fromOfficialClient = (value: object): boolean =>
-  String((value.constructor as { shapeId?: unknown } | undefined)?.shapeId ?? "").startsWith("com.amazonaws.codepipeline#");
+  String((value.constructor as { shapeId?: unknown } | undefined)?.shapeId ?? "").startsWith(ERROR_NAMESPACE);
 
 /** Marks errors of this package, across copies of it. */
 const BRAND: unique symbol = /* @__PURE__ */ Symbol.for("codepipeline-client.ServiceException") as any;

@@ -8,8 +8,6 @@ import { DeserializationError } from "./errors.js";
 import { headerValue } from "./middleware/headers.js";
 import { runtime } from "./runtime.js";
 
-export const TARGET_PREFIX = "CodePipeline_20150709.";
-export const CONTENT_TYPE = "application/x-amz-json-1.1";
 
 /**
  * The JSON body of a request, byte for byte as v3 writes it: only the members the operation's wire table

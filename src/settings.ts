@@ -8,6 +8,7 @@ import { ConfigurationError } from "./errors.js";
 import { normalizeRegion, resolveDefaultEndpoint } from "./region.js";
 import { createRetryStrategy } from "./retry/mode.js";
 import { VERSION } from "./version.js";
+import { API_VERSION, SERVICE_ID, SIGNING_NAME } from "./generated/service.js";
 
 /** What a call needs from the client, worked out once at the first call. */
 export interface Settings {
@@ -55,18 +56,18 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   const fips = fromEnv("useFipsEndpoint", input.useFipsEndpoint, false);
   const config: ResolvedConfig = {
     ...input,
-    apiVersion: "2015-07-09",
-    serviceId: "CodePipeline",
+    apiVersion: API_VERSION,
+    serviceId: SERVICE_ID,
     logger,
     systemClockOffset: input.systemClockOffset ?? 0,
     // As in v3: `region()` gives the real region, and a FIPS pseudo-region turns FIPS on.
     region: async () => normalizeRegion(await rawRegion()).region,
     useFipsEndpoint: async () => normalizeRegion(await rawRegion()).useFips || (await fips()),
-    credentials: input.credentials
-      ? memoizeCredentials(input.credentials, `the credentials provider${fnName(input.credentials)}`)
-      : input.credentialDefaultProvider
-        ? memoizeCredentials(input.credentialDefaultProvider(input), `the provider from credentialDefaultProvider`)
-        : memoizeCredentials(runtime.defaultCredentials(input.profile, logger, () => config.region()), "the default credential chain"),
+    credentials: memoizeCredentials(
+      input.credentials ??
+        input.credentialDefaultProvider?.(input) ??
+        runtime.defaultCredentials(input.profile, logger, () => config.region()),
+    ),
     useDualstackEndpoint: fromEnv("useDualstackEndpoint", input.useDualstackEndpoint, false),
     maxAttempts: fromEnv("maxAttempts", input.maxAttempts, 3),
     retryMode: fromEnv("retryMode", input.retryMode, "standard"),
@@ -82,9 +83,6 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   Object.defineProperty(config, SETTINGS, { value: memo(() => loadSettings(config, env)), enumerable: false });
   return config;
 }
-
-/** ` "name"` of a named provider function, for messages. */
-const fnName = (f: unknown): string => (typeof f === "function" && f.name && f.name !== "anonymous" ? ` "${f.name}"` : "");
 
 /** A provider of the config's that never settles fails the calls waiting on it after PROVIDER_TIMEOUT_MS. */
 const bounded = <T>(p: Promise<T>, option: string): Promise<T> =>
@@ -143,7 +141,7 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     signer: new Signer({
       credentials: config.credentials,
       region: config.signingRegion ?? region,
-      service: "codepipeline",
+      service: SIGNING_NAME,
       sha256: config.sha256 ?? runtime.sha256,
       uriEscapePath: true,
       applyChecksum: true,
@@ -181,6 +179,6 @@ function userAgent(config: ResolvedConfig, retryMode: string, appId: string | un
   const extra = pairs.length ? " " + pairs.join(" ") : "";
   const features = `m/${retryMode === "adaptive" ? "F" : "E"}${config.endpoint !== undefined ? ",N" : ""}`;
   const base = `codepipeline-client/${VERSION}`;
-  const full = `${base} ua/2.1 ${runtime.userAgent()} api/codepipeline#${VERSION} ${features}${appId ? ` ${uaPair("app", appId)}` : ""}${extra}`;
+  const full = `${base} ua/2.1 ${runtime.userAgent()} ${uaPair("api/" + SERVICE_ID, VERSION)} ${features}${appId ? ` ${uaPair("app", appId)}` : ""}${extra}`;
   return runtime.sendsUserAgentHeader ? { userAgent: full, xAmzUserAgent: base + extra } : { xAmzUserAgent: full };
 }

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { startLocalCodePipeline, type LocalCredentials } from "./index.js";
+import { ENDPOINT_URL_ENV } from "../generated/service.js";
 
 /** The credentials the command accepts when none are given (documented in the help and the README). */
 const DEFAULT_LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: "LOCALACCESSKEY", secretAccessKey: "LOCALSECRETKEY" };
@@ -100,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
       ``,
       `Point a client at it:`,
       `  new CodePipelineClient({ endpoint: "${local.endpoint}", region: "${local.region}", credentials })`,
-      `  AWS_ENDPOINT_URL_CODEPIPELINE=${local.endpoint} AWS_REGION=${local.region} node your-script.js`,
+      `  ${ENDPOINT_URL_ENV}=${local.endpoint} AWS_REGION=${local.region} node your-script.js`,
       `Press Ctrl+C to stop.`,
       ``,
     ].join("\n"),

@@ -14,6 +14,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { operations } from "../generated/shapes.js";
+import { CONTENT_TYPE, TARGET_PREFIX } from "../generated/service.js";
 import { validateShape } from "../validation/validate.js";
 import { dropNull } from "../protocol.js";
 import { applyCors, corsOrigins, type LocalCorsOption } from "./cors.js";
@@ -71,8 +72,6 @@ export interface LocalCodePipeline {
   close(): Promise<void>;
 }
 
-const CONTENT_TYPE = "application/x-amz-json-1.1";
-const TARGET_PREFIX = "CodePipeline_20150709.";
 
 /** Starts a local CodePipeline endpoint on 127.0.0.1. */
 export async function startLocalCodePipeline(options: LocalCodePipelineOptions = {}): Promise<LocalCodePipeline> {

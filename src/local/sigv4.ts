@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { NodeSha256 } from "../runtime/node-sha256.js";
 import { ServiceError } from "./util.js";
+import { SIGNING_NAME } from "../generated/service.js";
 
 export interface LocalCredentials {
   accessKeyId: string;
@@ -52,8 +53,8 @@ export async function verifySignature(
   if (!creds) throw err("UnrecognizedClientException", "The security token included in the request is invalid: the access key is not known to this endpoint.", 400);
   if (creds.sessionToken !== undefined && req.headers["x-amz-security-token"] !== creds.sessionToken)
     throw err("UnrecognizedClientException", "The security token included in the request is invalid.", 400);
-  if (service !== "codepipeline")
-    throw err("InvalidSignatureException", `Credential should be scoped to correct service: 'codepipeline', not '${service}'.`, 403);
+  if (service !== SIGNING_NAME)
+    throw err("InvalidSignatureException", `Credential should be scoped to correct service: '${SIGNING_NAME}', not '${service}'.`, 403);
   if (scopeRegion !== region)
     throw err("InvalidSignatureException", `Credential should be scoped to a valid region: this endpoint serves '${region}', not '${scopeRegion}'.`, 403);
   const dateHeader = req.headers["x-amz-date"];
@@ -86,7 +87,7 @@ export async function verifySignature(
   const signer = new SignatureV4({
     credentials: { accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
     region,
-    service: "codepipeline",
+    service: SIGNING_NAME,
     sha256: NodeSha256,
     uriEscapePath: true,
     applyChecksum: false,

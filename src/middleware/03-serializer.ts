@@ -1,7 +1,8 @@
 import type { HttpRequest } from "@smithy/types";
 import type { ResolvedConfig } from "../config.js";
 import { getSettings } from "../settings.js";
-import { CONTENT_TYPE, TARGET_PREFIX, serializeBody } from "../protocol.js";
+import { serializeBody } from "../protocol.js";
+import { CONTENT_TYPE, TARGET_PREFIX } from "../generated/service.js";
 import type { CallContext, CallMiddleware, InputArgs, RequestArgs } from "./types.js";
 
 /** serialize: the HTTP request, with the JSON body, for the endpoint in the context. */

@@ -4,6 +4,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } fro
 import type { EnvDefaults, EnvKey } from "./types.js";
 import { ConfigurationError, CredentialsProviderError } from "../errors.js";
 import { NO_LOGGER, type CodePipelineClientConfig } from "../config.js";
+import { ENDPOINT_URL_ENV, SERVICES_KEY } from "../generated/service.js";
 
 type Ini = Record<string, Record<string, string | undefined> | undefined>;
 type Parse = (raw: string, where: string) => unknown;
@@ -42,7 +43,7 @@ const quote = (s: string) => JSON.stringify(s.length > 60 ? s.slice(0, 60) + "â€
 /** Environment variables (first set wins) and profile key of each setting. */
 const SETTINGS: Record<EnvKey, [env: string[], ini: string, parse: Parse]> = {
   region: [["AWS_REGION"], "region", text],
-  endpointUrl: [["AWS_ENDPOINT_URL_CODEPIPELINE", "AWS_ENDPOINT_URL"], "endpoint_url", url],
+  endpointUrl: [[ENDPOINT_URL_ENV, "AWS_ENDPOINT_URL"], "endpoint_url", url],
   useFipsEndpoint: [["AWS_USE_FIPS_ENDPOINT"], "use_fips_endpoint", bool],
   useDualstackEndpoint: [["AWS_USE_DUALSTACK_ENDPOINT"], "use_dualstack_endpoint", bool],
   maxAttempts: [["AWS_MAX_ATTEMPTS"], "max_attempts", attempts],
@@ -187,7 +188,7 @@ async function imdsRegion(logger: Logger): Promise<string | undefined> {
   return undefined;
 }
 
-/** `endpoint_url` of codepipeline in the `[services name]` section the profile points to. */
+/** `endpoint_url` of this service in the `[services name]` section the profile points to. */
 function servicesEndpoint(configFile: Ini, profile: Record<string, string | undefined>, used: string): [string, string] | undefined {
   const name = profile.services;
   if (!name) return undefined;
@@ -196,8 +197,8 @@ function servicesEndpoint(configFile: Ini, profile: Record<string, string | unde
     throw new ConfigurationError(
       `Profile "${used}" names services section "${name}", but ${configPath()} has no [services ${name}] section`,
     );
-  const value = section["codepipeline.endpoint_url"];
-  return value ? [value, `codepipeline endpoint_url in [services ${name}] of ${configPath()}`] : undefined;
+  const value = section[`${SERVICES_KEY}.endpoint_url`];
+  return value ? [value, `${SERVICES_KEY} endpoint_url in [services ${name}] of ${configPath()}`] : undefined;
 }
 
 function regionHint(profile: string | undefined): string {

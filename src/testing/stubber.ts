@@ -9,6 +9,7 @@
 import type { Handler, HttpRequest, HttpResponse, MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { operations, shapes } from "../generated/shapes.js";
 import { findProblems, suggest, type ValidateOptions } from "../validation/validate.js";
+import { CONTENT_TYPE } from "../generated/service.js";
 
 /** Thrown (or rejected) when a call or a stub does not match what the test declared. */
 export class StubberError extends Error {
@@ -392,7 +393,7 @@ function response(statusCode: number, body: unknown, requestId: string): HttpRes
   });
   return {
     statusCode,
-    headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId, "content-length": String(encoder.encode(text).length) },
+    headers: { "content-type": CONTENT_TYPE, "x-amzn-requestid": requestId, "content-length": String(encoder.encode(text).length) },
     body: encoder.encode(text),
   } as HttpResponse;
 }

@@ -22,6 +22,7 @@ import type { ResolvedConfig } from "../config.js";
 import type { CallContext } from "../middleware/types.js";
 import { classifyError } from "../retry/classify.js";
 import { VERSION } from "../version.js";
+import { SERVICE_ID } from "../generated/service.js";
 import { ATTEMPTS, type AttemptRecorder, type SpanAttributes, type Tracing } from "./hook.js";
 import * as helpers from "./helpers.js";
 
@@ -125,9 +126,9 @@ export function createTracing(options: TracingOptions = {}): Tracing {
     helpers,
     call(next, context: CallContext, args, config) {
       const operation = context.operation.n;
-      const attributes: Attributes = { "rpc.system": "aws-api", "rpc.method": operation, "rpc.service": "CodePipeline" };
+      const attributes: Attributes = { "rpc.system": "aws-api", "rpc.method": operation, "rpc.service": SERVICE_ID };
       const parent = otelContext.active();
-      const span = tracer.startSpan(`CodePipeline.${operation}`, { kind: SpanKind.CLIENT, attributes }, parent);
+      const span = tracer.startSpan(`${SERVICE_ID}.${operation}`, { kind: SpanKind.CLIENT, attributes }, parent);
       let ended = false;
       // as the official instrumentation: the region the client resolves (a failure is the call's to report)
       config.region().then(
@@ -142,7 +143,7 @@ export function createTracing(options: TracingOptions = {}): Tracing {
         setMetadata(span, md);
         const count = md?.attempts ?? attempts.count;
         if (count > 1) span.setAttributes({ "aws.attempts": count, "aws.retry.total_delay_ms": md?.totalRetryDelay ?? 0 });
-        const metricAttributes: Attributes = { "rpc.system": "aws-api", "rpc.service": "CodePipeline", "rpc.method": operation };
+        const metricAttributes: Attributes = { "rpc.system": "aws-api", "rpc.service": SERVICE_ID, "rpc.method": operation };
         if (error !== undefined) {
           const type = errorName(error);
           span.setAttributes({ "error.type": type, "aws.error.category": errorCategory(error) });

@@ -128,3 +128,53 @@ describe("operations with no output", () => {
     }
   });
 });
+
+describe("abort and the overall deadline cover the whole call", () => {
+  const never = <T>() => new Promise<T>(() => {});
+  const phases: [string, object][] = [
+    ["region resolution", { region: () => never<string>() }],
+    ["endpoint resolution", { endpoint: () => never<string>() }],
+    ["credentials", { credentials: () => never() }],
+  ];
+
+  it.each(phases)("an abort ends a call stuck in %s at once, with an AbortError", async (_, config) => {
+    const handler = fakeHandler({ body: {} });
+    const client = clientWith(handler, config);
+    const controller = new AbortController();
+    const pending = failure(client.send(new ListPipelinesCommand({}), { abortSignal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    controller.abort(new Error("user gave up"));
+    const err = await pending;
+    expect(Date.now() - t0).toBeLessThan(100);
+    expect(err.name).toBe("AbortError");
+    expect(err.cause).toMatchObject({ message: "user gave up" });
+    expect(handler.requests).toHaveLength(0);
+  });
+
+  it.each(phases)("operationTimeout ends a call stuck in %s with a TimeoutError naming it", async (_, config) => {
+    const client = clientWith(fakeHandler({ body: {} }), { ...config, operationTimeout: 150 });
+    const t0 = Date.now();
+    const err = await failure(client.send(new ListPipelinesCommand({})));
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(err.name).toBe("TimeoutError");
+    expect(err.message).toMatch(/did not complete within 150 ms \(operationTimeout\)/);
+  });
+
+  it("operationTimeout bounds every attempt and backoff together; a call's own value wins over the client's", async () => {
+    let attempts = 0;
+    const handler = { handle: () => (attempts++, never<never>()) };
+    const client = clientWith(handler as any, { maxAttempts: 5, requestTimeout: 100, operationTimeout: 60_000 });
+    const t0 = Date.now();
+    const err = await failure(client.send(new ListPipelinesCommand({}), { operationTimeout: 250 }));
+    const elapsed = Date.now() - t0;
+    expect(err.name).toBe("TimeoutError");
+    expect(err.message).toMatch(/250 ms \(operationTimeout\)/);
+    expect(elapsed).toBeGreaterThanOrEqual(240);
+    expect(elapsed).toBeLessThan(1500);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    const n = attempts;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(attempts).toBe(n); // nothing more is sent after the deadline
+  });
+});
