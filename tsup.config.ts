@@ -61,7 +61,7 @@ export default defineConfig([
       index: "src/index.ts",
       validation: "src/validation/index.ts",
       testing: "src/testing/index.ts",
-      otel: "src/otel.ts",
+      otel: "src/otel/index.ts",
       local: "src/local/index.ts",
       "local-cli": "src/local/cli.ts",
     },
@@ -87,7 +87,7 @@ export default defineConfig([
   // their own and change the main browser bundle for users who never trace.
   {
     ...common,
-    entry: { otel: "src/otel.ts" },
+    entry: { otel: "src/otel/index.ts" },
     format: ["esm"],
     platform: "browser",
     outDir: "dist/browser-otel",

@@ -36,6 +36,8 @@ export function useSandbox() {
     process.env.HOME = sandbox.home;
     process.env.USERPROFILE = sandbox.home;
     process.env.AWS_EC2_METADATA_DISABLED = "true";
+    // The STS client of the credential chain would print v3's Node version warning.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   });
   afterEach(() => {
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];

@@ -6,7 +6,7 @@ import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { AggregationTemporality, MeterProvider, MetricReader, type HistogramMetricData, type SumMetricData } from "@opentelemetry/sdk-metrics";
 import { GetPipelineCommand, ListPipelinesCommand } from "../../commands/index.js";
-import { tracing } from "../../src/otel.js";
+import { tracing } from "../../src/otel/index.js";
 import { clientWith, fakeHandler } from "../core/helpers.js";
 
 const exporter = new InMemorySpanExporter();

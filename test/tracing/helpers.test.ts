@@ -20,7 +20,7 @@ import {
   watchPipelineExecution,
   type JobWorker,
 } from "../../src/index.js";
-import { tracing } from "../../src/otel.js";
+import { tracing } from "../../src/otel/index.js";
 
 const builder = { category: "Build", owner: "Custom", provider: "TracedBuilder", version: "1" } as const;
 const fast = { minDelay: 0.02, maxDelay: 0.1, maxWaitTime: 30 };

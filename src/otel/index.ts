@@ -9,11 +9,11 @@
  * ```
  */
 import type { MiddlewareStack } from "@smithy/types";
-import type { ResolvedConfig } from "./config.js";
-import { addTracingMiddleware, TRACING } from "./tracing/hook.js";
-import { createTracing, type TracingOptions } from "./tracing/otel.js";
+import type { ResolvedConfig } from "../config.js";
+import { addTracingMiddleware, TRACING } from "../tracing/hook.js";
+import { createTracing, type TracingOptions } from "../tracing/otel.js";
 
-export type { TracingOptions } from "./tracing/otel.js";
+export type { TracingOptions } from "../tracing/otel.js";
 
 /** A `CodePipelineClient` or `CodePipeline`. */
 export interface TraceableClient {
