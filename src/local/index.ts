@@ -18,13 +18,14 @@ import { CONTENT_TYPE, TARGET_PREFIX } from "../generated/service.js";
 import { validateShape } from "../validation/validate.js";
 import { dropNull } from "../protocol.js";
 import { applyCors, corsOrigins, type LocalCorsOption } from "./cors.js";
-import { Engine, type FailureMatch } from "./engine.js";
+import { Engine } from "./engine.js";
+import type { FailureMatch } from "./records.js";
 import { LocalService } from "./service.js";
 import { type LocalCredentials, verifySignature } from "./sigv4.js";
 import { ServiceError, token, toJson, uuid } from "./util.js";
 
 export type { LocalCorsOption } from "./cors.js";
-export type { FailureMatch } from "./engine.js";
+export type { FailureMatch } from "./records.js";
 export type { LocalCredentials } from "./sigv4.js";
 
 export interface LocalCodePipelineOptions {

@@ -6,7 +6,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type * as M from "../../models/index.js";
 import { checkPipeline, masked } from "./declaration.js";
-import { type Engine, type ExecRec, type JobRec, type PipelineRec, type WebhookRec, typeKey } from "./engine.js";
+import type { Engine } from "./engine.js";
+import { type ExecRec, type JobRec, type PipelineRec, type WebhookRec, typeKey } from "./records.js";
+import { actionExecutionDetail, stageState } from "./views.js";
 import { clone, fail, page, toDate, uuid } from "./util.js";
 
 type Handler = (input: any) => unknown;
@@ -341,7 +343,7 @@ export class LocalService {
         return {
           pipelineName: p.name,
           pipelineVersion: p.decl.version,
-          stageStates: p.decl.stages!.map((s) => eng.stageState(p, s)),
+          stageStates: p.decl.stages!.map((s) => stageState(eng, p, s)),
           created: p.created,
           updated: p.updated,
         };
@@ -366,7 +368,7 @@ export class LocalService {
           });
         }
         const pg = page(`actions:${p.name}`, runs, i.nextToken, i.maxResults ?? 100);
-        return { actionExecutionDetails: pg.items.map((r) => eng.actionExecutionDetail(r)), nextToken: pg.nextToken };
+        return { actionExecutionDetails: pg.items.map((r) => actionExecutionDetail(eng, r)), nextToken: pg.nextToken };
       },
 
       ListActionTypes: (i: M.ListActionTypesInput): M.ListActionTypesOutput => {
