@@ -21,6 +21,7 @@ import { applyCors, corsOrigins, type LocalCorsOption } from "./cors.js";
 import { Engine } from "./engine.js";
 import type { FailureMatch } from "./records.js";
 import { LocalService } from "./service.js";
+import { triggerWebhook } from "./webhooks.js";
 import { type LocalCredentials, verifySignature } from "./sigv4.js";
 import { ServiceError, token, toJson, uuid } from "./util.js";
 
@@ -113,7 +114,7 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
 
     const hook = /^\/webhooks\/([0-9a-f-]+)$/.exec(path);
     if (hook && req.method === "POST") {
-      const out = service.triggerWebhook(hook[1]!, headers, body, req.socket.remoteAddress ?? "");
+      const out = triggerWebhook(engine, hook[1]!, headers, body, req.socket.remoteAddress ?? "");
       log?.(`webhook ${hook[1]} ${out.status}`);
       return send(res, out.status, requestId, out.body);
     }
