@@ -3,20 +3,12 @@
  * (`PollForThirdPartyJobs`): poll, acknowledge, run the handler, report.
  */
 import type { Logger } from "@smithy/types";
-import type { ActionTypeId, FailureDetails, JobData } from "../../models/models.js";
-import { AcknowledgeJobCommand } from "../../commands/AcknowledgeJobCommand.js";
-import { AcknowledgeThirdPartyJobCommand } from "../../commands/AcknowledgeThirdPartyJobCommand.js";
-import { GetThirdPartyJobDetailsCommand } from "../../commands/GetThirdPartyJobDetailsCommand.js";
-import { PollForJobsCommand } from "../../commands/PollForJobsCommand.js";
-import { PollForThirdPartyJobsCommand } from "../../commands/PollForThirdPartyJobsCommand.js";
-import { PutJobFailureResultCommand } from "../../commands/PutJobFailureResultCommand.js";
-import { PutJobSuccessResultCommand } from "../../commands/PutJobSuccessResultCommand.js";
-import { PutThirdPartyJobFailureResultCommand } from "../../commands/PutThirdPartyJobFailureResultCommand.js";
-import { PutThirdPartyJobSuccessResultCommand } from "../../commands/PutThirdPartyJobSuccessResultCommand.js";
+import type { ActionTypeId, FailureDetails } from "../../models/models.js";
 import type { SendOptions } from "../config.js";
 import { type CommandSender, checkClient, errorMessage, errorName, isAbort, isThrottling, sleepUnlessAborted } from "./internal.js";
 import { DEFAULT_ACKNOWLEDGE_DEADLINE_MS, DEFAULT_REPORT_DEADLINE_MS, type UndeliveredResult, deliverResult, persist } from "./persist.js";
-import { type JobHandler, type JobResult, type WorkerJob, checkJobResult, failureDetailsFrom, helperFailure, secretsOf, toWorkerJob } from "./jobs.js";
+import { type JobHandler, type JobResult, type WorkerJob, checkJobResult, failureDetailsFrom, helperFailure, secretsOf } from "./jobs.js";
+import { type Backend, type Claimed, customJobs, thirdPartyJobs } from "./job-backends.js";
 import { jobTracing } from "./tracing.js";
 
 export interface JobWorkerOptions<J = WorkerJob> {
@@ -92,26 +84,6 @@ export interface JobWorker {
 }
 
 /** One polled job before it is handed to the handler. */
-interface Claimed {
-  job: WorkerJob;
-  succeed(result: JobResult, options: SendOptions): Promise<unknown>;
-  fail(details: FailureDetails, options: SendOptions): Promise<unknown>;
-}
-
-/** What differs between custom and third-party jobs. */
-interface Backend<Item> {
-  kind: string;
-  thirdParty: boolean;
-  poll(max: number, signal: AbortSignal): Promise<Item[]>;
-  /**
-   * Fetches, acknowledges and wraps a polled job; undefined when another worker has it.
-   * `call` retries each request until the acknowledge deadline. Not cancelled by a stop:
-   * an acknowledged job must be reported, and stopping waits for it.
-   */
-  claim(item: Item, call: <T>(f: (options: SendOptions) => Promise<T>) => Promise<T>): Promise<Claimed | undefined>;
-  idOf(item: Item): string;
-}
-
 /** Errors after which polling can never work: the worker stops and `done` rejects. */
 const FATAL = ["ActionTypeNotFoundException", "ValidationException", "ConfigurationError", "InputError"];
 /** Acknowledge answers meaning another worker took the job, or it is gone. */
@@ -385,29 +357,7 @@ const stopReason = (kind: string) => Object.assign(new Error(`The ${kind} worker
  */
 export function createJobWorker(options: CustomJobWorkerOptions): JobWorker {
   validate(options, "createJobWorker");
-  const client = options.client;
-  const { actionTypeId, queryParam } = options;
-  return runWorker<{ id?: string; nonce?: string; data?: JobData; accountId?: string }>(options, {
-    kind: "job",
-    thirdParty: false,
-    idOf: (item) => item.id ?? "(no id)",
-    async poll(max, signal) {
-      const res = await client.send(new PollForJobsCommand({ actionTypeId, maxBatchSize: max, queryParam }), { abortSignal: signal });
-      return res.jobs ?? [];
-    },
-    async claim(item, call) {
-      const jobId = item.id;
-      const nonce = item.nonce;
-      if (!jobId || !nonce) return undefined;
-      const ack = await call((o) => client.send(new AcknowledgeJobCommand({ jobId, nonce }), o));
-      if (ack.status && ack.status !== "InProgress" && ack.status !== "Dispatched") return undefined;
-      return {
-        job: toWorkerJob(jobId, item.data, item.accountId),
-        succeed: (result, o) => client.send(new PutJobSuccessResultCommand({ jobId, ...result }), o),
-        fail: (failureDetails, o) => client.send(new PutJobFailureResultCommand({ jobId, failureDetails }), o),
-      };
-    },
-  });
+  return runWorker(options, customJobs(options));
 }
 
 /**
@@ -419,31 +369,5 @@ export function createJobWorker(options: CustomJobWorkerOptions): JobWorker {
  */
 export function createThirdPartyJobWorker(options: ThirdPartyJobWorkerOptions): JobWorker {
   validate(options, "createThirdPartyJobWorker");
-  const client = options.client;
-  const { actionTypeId } = options;
-  return runWorker<{ jobId?: string; clientId?: string }>(options, {
-    kind: "third-party job",
-    thirdParty: true,
-    idOf: (item) => item.jobId ?? "(no id)",
-    async poll(max, signal) {
-      const res = await client.send(new PollForThirdPartyJobsCommand({ actionTypeId, maxBatchSize: max }), { abortSignal: signal });
-      return res.jobs ?? [];
-    },
-    async claim(item, call) {
-      const jobId = item.jobId;
-      if (!jobId) return undefined;
-      const clientToken = options.clientToken ? await options.clientToken({ jobId, clientId: item.clientId }) : item.clientId;
-      if (!clientToken) throw new TypeError(`third-party job ${jobId} came without a clientId; pass a clientToken option`);
-      const details = (await call((o) => client.send(new GetThirdPartyJobDetailsCommand({ jobId, clientToken }), o))).jobDetails;
-      const nonce = details?.nonce;
-      if (!nonce) return undefined;
-      const ack = await call((o) => client.send(new AcknowledgeThirdPartyJobCommand({ jobId, nonce, clientToken }), o));
-      if (ack.status && ack.status !== "InProgress" && ack.status !== "Dispatched") return undefined;
-      return {
-        job: toWorkerJob(details.id ?? jobId, details.data),
-        succeed: (result, o) => client.send(new PutThirdPartyJobSuccessResultCommand({ jobId, clientToken, ...result }), o),
-        fail: (failureDetails, o) => client.send(new PutThirdPartyJobFailureResultCommand({ jobId, clientToken, failureDetails }), o),
-      };
-    },
-  });
+  return runWorker(options, thirdPartyJobs(options));
 }
