@@ -24,6 +24,32 @@ export class RequestSigner extends SignatureV4Base {
     super(init);
   }
 
+  #keyFor?: AwsCredentialIdentity;
+  #keyScope = "";
+  #key?: Promise<Uint8Array>;
+
+  /**
+   * The signing key, kept for the last credentials and scope: @smithy/signature-v4's getSigningKey
+   * caches keys too, but first hashes the credentials on every call (one HMAC per signature).
+   */
+  #signingKey(credentials: AwsCredentialIdentity, shortDate: string, region: string, service: string): Promise<Uint8Array> {
+    const scope = `${shortDate}/${region}/${service}`;
+    const last = this.#keyFor;
+    if (
+      !this.#key ||
+      scope !== this.#keyScope ||
+      credentials.secretAccessKey !== last?.secretAccessKey ||
+      credentials.accessKeyId !== last.accessKeyId ||
+      credentials.sessionToken !== last.sessionToken
+    ) {
+      this.#keyFor = { ...credentials };
+      this.#keyScope = scope;
+      this.#key = getSigningKey(this.sha256, credentials, shortDate, region, service);
+      this.#key.catch(() => (this.#key = undefined));
+    }
+    return this.#key;
+  }
+
   async sign(toSign: HttpRequest, options: RequestSigningArguments = {}): Promise<HttpRequest> {
     const { signingDate = new Date(), signableHeaders, unsignableHeaders, signingRegion, signingService } = options;
     const credentials: AwsCredentialIdentity = await this.credentialProvider();
@@ -47,7 +73,7 @@ export class RequestSigner extends SignatureV4Base {
       this.createCanonicalRequest(request, canonical, payloadHash),
       ALGORITHM_IDENTIFIER,
     );
-    const hash = new this.sha256(await getSigningKey(this.sha256, credentials, shortDate, region, service));
+    const hash = new this.sha256(await this.#signingKey(credentials, shortDate, region, service));
     hash.update(stringToSign);
     headers.authorization =
       `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, ` +

@@ -119,7 +119,7 @@ export async function bundleRollup(source, { split }) {
   const terser = (await import("@rollup/plugin-terser")).default;
   const built = await rollup({
     input: await writeEntry(source),
-    plugins: [nodeResolve({ browser: true }), commonjs(), terser({ format: { comments: false } })],
+    plugins: [nodeResolve({ browser: true }), commonjs(), json, terser({ format: { comments: false } })],
     onwarn: () => {},
   });
   const { output } = await built.generate({ format: "esm", inlineDynamicImports: !split });
@@ -128,6 +128,9 @@ export async function bundleRollup(source, { split }) {
   for (const c of output) if (c.type === "chunk") chunks[c.fileName] = { code: Buffer.from(c.code), imports: c.imports };
   return startUpPath(chunks, output.find((c) => c.type === "chunk" && c.isEntry).fileName);
 }
+
+/** JSON modules (v3 imports its package.json) as ES modules, as @rollup/plugin-json does. */
+const json = { name: "json", transform: (code, id) => (id.endsWith(".json") ? { code: `export default ${code};`, map: null } : null) };
 
 /** Entries for esbuild's and rollup's file-based builds live in test-output/size (resolving from the repository). */
 async function writeEntry(source) {

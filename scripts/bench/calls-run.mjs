@@ -38,7 +38,7 @@ export async function perCall(impls = ["floor", "ours", "v3"], repeats = 3) {
           cwd: ROOT,
           env,
           encoding: "utf8",
-          timeout: 120_000,
+          timeout: 900_000,
         });
         runs[impl].push(JSON.parse(out.trim().split("\n").pop()));
       }

@@ -52,12 +52,14 @@ async function makeCall() {
 }
 
 /**
- * The floor: what any client must do per call. node:http with a keep-alive
- * agent, SigV4 by @smithy/signature-v4 on node:crypto, JSON.parse, and the
- * epoch-seconds timestamps turned into Dates. No middleware, no retries.
+ * The floor: what any client must do per call. @smithy/node-http-handler (the transport this
+ * client and v3 use in Node) with a keep-alive agent, SigV4 by @smithy/signature-v4 on
+ * node:crypto, JSON.parse, and the epoch-seconds timestamps turned into Dates. No middleware,
+ * retries, timeouts or endpoint rules.
  */
 async function floorCall() {
   const { SignatureV4 } = await import("@smithy/signature-v4");
+  const { NodeHttpHandler } = await import("@smithy/node-http-handler");
   class Sha256 {
     constructor(secret) {
       this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", secret);
@@ -70,7 +72,7 @@ async function floorCall() {
     }
   }
   const signer = new SignatureV4({ service: "codepipeline", region, credentials, sha256: Sha256, applyChecksum: false });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+  const handler = new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: 50 }) });
   return async () => {
     const body = "{}";
     const signed = await signer.sign({
@@ -88,15 +90,12 @@ async function floorCall() {
       },
       body,
     });
+    const { response } = await handler.handle(signed);
     const raw = await new Promise((resolve, reject) => {
-      const req = http.request({ agent, host: "127.0.0.1", port, method: "POST", path: "/", headers: signed.headers }, (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString("utf8")) : reject(new Error(`HTTP ${res.statusCode}`))));
-        res.on("error", reject);
-      });
-      req.on("error", reject);
-      req.end(body);
+      const chunks = [];
+      response.body.on("data", (c) => chunks.push(c));
+      response.body.on("end", () => (response.statusCode === 200 ? resolve(Buffer.concat(chunks).toString("utf8")) : reject(new Error(`HTTP ${response.statusCode}`))));
+      response.body.on("error", reject);
     });
     const out = JSON.parse(raw);
     for (const p of out.pipelines) {

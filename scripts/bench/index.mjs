@@ -42,9 +42,13 @@ const row = (label, ours, v3, fmt, floor) =>
   rows.push([label, fmt(ours), fmt(v3), ratio(ours, v3), floor === undefined ? "" : fmt(floor), floor === undefined ? "" : ratio(ours, floor)]);
 const nOurs = commandNames(OURS).length;
 const nV3 = commandNames(V3).length;
-row("Browser: client + ListPipelinesCommand (min+gzip)", size.ours.one.gzip, size.v3.one.gzip, kb);
+row("Browser: client + ListPipelinesCommand, esbuild start-up path with `--splitting` (min+gzip)", size.ours.oneSplit.gzip, size.v3.oneSplit.gzip, kb);
+row("Browser: client + ListPipelinesCommand, esbuild one file", size.ours.one.gzip, size.v3.one.gzip, kb);
+row("Browser: client + ListPipelinesCommand, rollup + terser start-up path (split)", size.ours.oneRollupSplit.gzip, size.v3.oneRollupSplit.gzip, kb);
+row("Browser: client + ListPipelinesCommand, rollup + terser one file", size.ours.oneRollup.gzip, size.v3.oneRollup.gzip, kb);
 row(`Browser: client + all commands (${nOurs} / ${nV3})`, size.ours.all.gzip, size.v3.all.gzip, kb);
 row("Browser: aggregated `CodePipeline` class", size.ours.aggregated.gzip, size.v3.aggregated.gzip, kb);
+row("Browser: every export of the main entry", size.ours.everything.gzip, size.v3.everything.gzip, kb);
 row(`Node cold start: import + construct, wall (\`node -e 0\`: ${ms(cold.baseline.ms)})`, cold.ours.ms, cold.v3.ms, ms);
 const addMs = { ours: cold.ours.ms - cold.baseline.ms, v3: cold.v3.ms - cold.baseline.ms };
 row("Node cold start: time added over `node -e 0`", addMs.ours, addMs.v3, ms);
@@ -62,8 +66,9 @@ const table = [header, header.map((h, i) => (i === 0 ? "---" : "---:")), ...rows
 
 // ---- targets (from the benchmark issue)
 const targets = [
-  ["One command <= 12 KB gzipped", size.ours.one.gzip <= 12_000, kb(size.ours.one.gzip)],
-  ["One command <= 0.25x v3", size.ours.one.gzip <= 0.25 * size.v3.one.gzip, ratio(size.ours.one.gzip, size.v3.one.gzip)],
+  ["One command, esbuild start-up path with code splitting <= 12 KB gzipped", size.ours.oneSplit.gzip <= 12_000, kb(size.ours.oneSplit.gzip)],
+  ["One command, esbuild one file <= 16 KB gzipped", size.ours.one.gzip <= 16_000, kb(size.ours.one.gzip)],
+  ["One command (start-up path) <= 0.25x v3", size.ours.oneSplit.gzip <= 0.25 * size.v3.oneSplit.gzip, ratio(size.ours.oneSplit.gzip, size.v3.oneSplit.gzip)],
   ["All commands <= 22 KB gzipped", size.ours.all.gzip <= 22_000, kb(size.ours.all.gzip)],
   ["Cold start added time <= 0.25x v3's", addMs.ours <= 0.25 * addMs.v3, ratio(addMs.ours, addMs.v3)],
   [
@@ -72,8 +77,8 @@ const targets = [
     `${ratio(o.sequential.cpuUs, v.sequential.cpuUs)} / ${ratio(o.concurrent.cpuUs, v.concurrent.cpuUs)}`,
   ],
   [
-    "CPU per call <= 1.5x the floor (sequential and 16 in flight)",
-    o.sequential.cpuUs <= 1.5 * f.sequential.cpuUs && o.concurrent.cpuUs <= 1.5 * f.concurrent.cpuUs,
+    "CPU per call <= 1.1x the floor (sequential and 16 in flight)",
+    o.sequential.cpuUs <= 1.1 * f.sequential.cpuUs && o.concurrent.cpuUs <= 1.1 * f.concurrent.cpuUs,
     `${ratio(o.sequential.cpuUs, f.sequential.cpuUs)} / ${ratio(o.concurrent.cpuUs, f.concurrent.cpuUs)}`,
   ],
   ["Calls per second at 16 in flight >= 2.5x v3's", o.concurrent.rps >= 2.5 * v.concurrent.rps, ratio(o.concurrent.rps, v.concurrent.rps)],
@@ -99,18 +104,20 @@ console.log(`\n${table}\n\nTargets:\n${targetLines}\n`);
 function notes() {
   return `## Where the figures stand
 
-- Bundle bytes: over 40% of client + one command is dependencies (\`@smithy/signature-v4\`, \`@aws-crypto/sha256-js\` with
-  \`tslib\`, \`@smithy/fetch-http-handler\`, and the \`@smithy/core\` parts the signer pulls in that no bundler can drop).
-  These are the project's chosen libraries, kept on purpose, so the 12 KB target stays out of reach; the per-module
-  breakdown, and what replacing them would save, are in
+- Bundle bytes: the start-up path of client + one command holds the signer (on \`SignatureV4Base\`), WebCrypto hashing,
+  \`@smithy/fetch-http-handler\` and the client's own code; \`@aws-crypto/sha256-js\` (pages without \`crypto.subtle\`)
+  and the endpoint rules (custom, FIPS, dual-stack or non-aws endpoints) are lazy chunks. The 12 KB start-up and 16 KB
+  one-file targets are not met yet: the client's own code is most of what is left (logger redaction, recursion
+  detection, the error path of the protocol module, the user agent builder, the middleware stack are the next
+  candidates, about 1.7 KB). Per-module breakdown: \`node scripts/bench/breakdown.mjs\`,
   [docs/performance.md](docs/performance.md#bundle-size).
-- CPU per call against the floor: the floor does only what any client must (sign, send, parse). The client adds, per
-  call, the middleware stack, the retry strategy's bookkeeping, one timer per attempt for \`requestTimeout\`, the
-  headers v3 sends and signs (user agents, invocation id, \`amz-sdk-request\`, \`x-amz-content-sha256\` with its payload
-  hash), \`NodeHttpHandler\`'s own per-request work, and the clock-skew check of the \`Date\` header. A CPU profile
-  (\`node --cpu-prof scripts/bench/calls.mjs ours <port>\`) puts \`node:http\` and the signer on top, as for the floor;
-  the client's own functions, \`JSON.parse\` aside, take about 10-15 µs of a call. Ratios near a target flip between
-  runs: the CPU figures move by 10-20% from run to run. See [docs/performance.md](docs/performance.md#cpu-per-call).`;
+- CPU per call against the floor: the floor does only what any client must (sign, send through
+  \`@smithy/node-http-handler\`, parse). The client adds the middleware stack, the retry strategy's bookkeeping, one
+  timer per attempt for \`requestTimeout\`, the headers v3 sends and signs (user agents, invocation id,
+  \`amz-sdk-request\`, \`x-amz-content-sha256\`) and the clock-skew check. On a loaded machine (load average above the
+  core count) CPU per call doubles for every implementation and the ratios move by 20% or more between runs: rerun
+  \`npm run bench\` on a quiet machine before reading a ratio near a target. See
+  [docs/performance.md](docs/performance.md#cpu-per-call).`;
 }
 
 if (write) {
@@ -124,13 +131,18 @@ ${machine}
 
 ${table}
 
-KB are 1,000 bytes. Browser bundles: esbuild, \`--bundle --minify --format=esm --platform=browser\`, gzip level 9.
+KB are 1,000 bytes. Browser bundles: esbuild \`--bundle --minify --format=esm --platform=browser\`, gzip level 9; "one
+file" is one bundle (\`import()\` inlined), "start-up path" is the entry chunk plus the chunks it imports statically with
+code splitting (esbuild \`--splitting\`; rollup ESM + \`@rollup/plugin-terser\`), each file gzipped on its own. Lazy chunks
+(the SHA-256 fallback for pages without \`crypto.subtle\`, the endpoint rules for endpoints other than the standard one)
+load only when needed. \`scripts/size-check.mjs\` budgets the same figures in CI.
 Cold start: median of ${cold.ours.runs} fresh processes each, interleaved. Per call: \`ListPipelines\` answering 20
 pipelines, from a local HTTP server in its own process, keep-alive; after 1,000 warm-up calls, 3 rounds of 1,000
 sequential calls and 2,000 calls with 16 in flight (median round), median of ${o.processes} fresh client processes.
 ${o.pinned ? "The server runs on CPU 0 and the client on CPU 1 (\`taskset\`). " : ""}CPU is the client process's user + system time
-divided by the calls. The floor is plain \`node:http\` with a keep-alive agent, the same signing (\`@smithy/signature-v4\` on
-\`node:crypto\`), \`JSON.parse\` and the timestamps turned into \`Date\`s: no middleware, retries, timeouts or endpoint rules.
+(\`process.cpuUsage\`) divided by the calls. The floor is \`@smithy/node-http-handler\` with a keep-alive agent, the same
+signing (\`@smithy/signature-v4\` on \`node:crypto\`), \`JSON.parse\` and the timestamps turned into \`Date\`s: no middleware,
+retries, timeouts or endpoint rules. All three run in the same \`npm run bench\`, interleaved.
 Timings move by 10-20% from run to run on a shared machine; the byte counts do not.
 
 ${notes()}

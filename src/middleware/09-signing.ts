@@ -25,13 +25,18 @@ export const signingMiddleware = (config: ResolvedConfig): CallMiddleware => (ne
   }
 };
 
+let lastDate = "";
+let lastServer = NaN;
+
 /** Sets `systemClockOffset` from a response's `Date` header; false when it could not. */
 function updateClockOffset(config: ResolvedConfig, response: HttpResponse | undefined, sentAt: number): boolean {
   if (!response || config.disableClockSkewCorrection) return false;
   const h = response.headers;
   const date = headerValue(h, "date");
   if (!date || headerValue(h, "age") !== undefined || Date.now() - sentAt > 900_000) return false;
-  const server = Date.parse(date);
+  // the Date header changes once a second: parse each value once
+  const server = date === lastDate ? lastServer : Date.parse((lastDate = date));
+  lastServer = server;
   if (Number.isNaN(server)) return false;
   config.systemClockOffset = server - Date.now();
   return true;

@@ -99,6 +99,20 @@ describe("signatures are byte-identical to SignatureV4", () => {
     expect(await signedBy(ours(WebSha256, credentials), req, options), "sha256-js fallback").toEqual(expected);
   });
 
+  it("one signer keeps its signing key only while credentials and scope stay the same", async () => {
+    const creds = { ...CREDENTIALS };
+    const signer = ours(NodeSha256, () => Promise.resolve(creds));
+    const check = async (options: object = {}) => expect(await signedBy(signer, base, options)).toEqual(await signedBy(reference({ ...creds }), base, options));
+    await check();
+    await check();
+    creds.secretAccessKey = "rotated-secret"; // the same object, changed
+    await check();
+    Object.assign(creds, { sessionToken: "new-token" });
+    await check();
+    await check({ signingDate: new Date("2026-03-05T00:00:01Z") });
+    await check({ signingRegion: "us-west-2" });
+  });
+
   it("rejects invalid credentials as SignatureV4 does", async () => {
     await expect(ours(NodeSha256, { accessKeyId: 1 }).sign(base)).rejects.toThrow("Resolved credential object is not valid");
   });
