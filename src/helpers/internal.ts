@@ -20,7 +20,7 @@ export const checkClient = (client: unknown, what: string): CommandSender => {
  * Waits `ms` milliseconds. Resolves `true` after the full wait, or `false` as
  * soon as one of the signals aborts (at once if one already has).
  */
-export function sleep(ms: number, ...signals: (AbortSignal | undefined)[]): Promise<boolean> {
+export function sleepUnlessAborted(ms: number, ...signals: (AbortSignal | undefined)[]): Promise<boolean> {
   const live = signals.filter((s): s is AbortSignal => s !== undefined);
   if (live.some((s) => s.aborted)) return Promise.resolve(false);
   return new Promise((resolve) => {
@@ -35,29 +35,11 @@ export function sleep(ms: number, ...signals: (AbortSignal | undefined)[]): Prom
   });
 }
 
-/** A signal that aborts when any of the given signals does; `dispose` detaches it. */
-export function anySignal(...signals: (AbortSignal | undefined)[]): { signal: AbortSignal; abort: (reason?: unknown) => void; dispose: () => void } {
-  const controller = new AbortController();
-  const live = signals.filter((s): s is AbortSignal => s !== undefined);
-  const onAbort = () => controller.abort();
-  for (const s of live) {
-    if (s.aborted) controller.abort();
-    else s.addEventListener("abort", onAbort, { once: true });
-  }
-  return {
-    signal: controller.signal,
-    abort: (reason?: unknown) => controller.abort(reason),
-    dispose: () => {
-      for (const s of live) s.removeEventListener("abort", onAbort);
-    },
-  };
-}
-
 /**
  * The waiter backoff of the official SDK: a random delay between `min` and
  * `min * 2^(attempt-1)`, and `max` once that passes `max` (seconds).
  */
-export function backoffDelay(min: number, max: number, attempt: number): number {
+export function waiterDelay(min: number, max: number, attempt: number): number {
   const ceiling = Math.log(max / min) / Math.log(2) + 1;
   if (attempt > ceiling) return max;
   const upper = Math.min(max, min * 2 ** (attempt - 1));
@@ -86,7 +68,7 @@ export function bound(text: string, max: number): string {
 }
 
 /** Replaces every occurrence of each secret in `text` with `***`. */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
   return out;

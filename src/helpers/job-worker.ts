@@ -14,7 +14,7 @@ import { PutJobSuccessResultCommand } from "../../commands/PutJobSuccessResultCo
 import { PutThirdPartyJobFailureResultCommand } from "../../commands/PutThirdPartyJobFailureResultCommand.js";
 import { PutThirdPartyJobSuccessResultCommand } from "../../commands/PutThirdPartyJobSuccessResultCommand.js";
 import type { SendOptions } from "../config.js";
-import { type CommandSender, checkClient, errorMessage, errorName, isAbort, isThrottling, sleep } from "./internal.js";
+import { type CommandSender, checkClient, errorMessage, errorName, isAbort, isThrottling, sleepUnlessAborted } from "./internal.js";
 import { DEFAULT_ACKNOWLEDGE_DEADLINE_MS, DEFAULT_REPORT_DEADLINE_MS, type UndeliveredResult, deliverResult, persist } from "./persist.js";
 import { type JobHandler, type JobResult, type WorkerJob, checkJobResult, failureDetailsFrom, helperFailure, secretsOf, toWorkerJob } from "./jobs.js";
 import { jobTracing } from "./tracing.js";
@@ -306,11 +306,11 @@ function runWorker<Item>(options: JobWorkerOptions<any>, backend: Backend<Item>)
         // Capped and jittered: the client's retry quota already spaces the requests that fail,
         // and a job that appears when the service recovers is picked up within the cap.
         const ceiling = Math.min(MAX_POLL_BACKOFF_MS, Math.max(pollIntervalMs, (isThrottling(error) ? 1000 : 500) * 2 ** failures++));
-        await sleep(ceiling / 2 + Math.random() * (ceiling / 2), stopController.signal);
+        await sleepUnlessAborted(ceiling / 2 + Math.random() * (ceiling / 2), stopController.signal);
         continue;
       }
       if (items.length === 0) {
-        await sleep(pollIntervalMs, stopController.signal);
+        await sleepUnlessAborted(pollIntervalMs, stopController.signal);
         continue;
       }
       queue.push(...items);

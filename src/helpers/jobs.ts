@@ -15,7 +15,7 @@ import type {
 } from "../../models/models.js";
 import type { FailureType } from "../../models/enums.js";
 import { classifyError } from "../retry/classify.js";
-import { bound, errorMessage, errorName, redact } from "./internal.js";
+import { bound, errorMessage, errorName, redactSecrets } from "./internal.js";
 
 /** Limits from the model (`src/generated/shapes.ts`); the tests check they still match. */
 export const LIMITS = {
@@ -136,7 +136,7 @@ export function failureDetailsFrom(error: unknown, secrets: readonly string[] = 
     if (kind === "THROTTLING" || kind === "TRANSIENT") type = "SystemUnavailable";
   }
   const text = errorMessage(error).trim() || name || "The job failed";
-  const details: FailureDetails = { type, message: bound(redact(text, secrets), LIMITS.message) };
+  const details: FailureDetails = { type, message: bound(redactSecrets(text, secrets), LIMITS.message) };
   if (typeof e?.externalExecutionId === "string" && e.externalExecutionId) details.externalExecutionId = bound(e.externalExecutionId, LIMITS.externalExecutionId);
   return details;
 }
@@ -144,7 +144,7 @@ export function failureDetailsFrom(error: unknown, secrets: readonly string[] = 
 /** A failure raised by the helpers themselves (stop timeout, Lambda deadline, invalid result). */
 export const helperFailure = (type: FailureType, message: string, secrets: readonly string[] = []): FailureDetails => ({
   type,
-  message: bound(redact(message, secrets), LIMITS.message),
+  message: bound(redactSecrets(message, secrets), LIMITS.message),
 });
 
 const checkString = (value: unknown, what: string, max: number): string => {

@@ -8,7 +8,7 @@ import type { FailureDetails } from "../../models/models.js";
 import type { SendOptions } from "../config.js";
 import { classifyError } from "../retry/classify.js";
 import type { JobResult } from "./jobs.js";
-import { errorMessage, errorName, isRetryable, sleep } from "./internal.js";
+import { errorMessage, errorName, isRetryable, sleepUnlessAborted } from "./internal.js";
 
 /** Default time a job worker keeps trying to report a job's result: 5 minutes. */
 export const DEFAULT_REPORT_DEADLINE_MS = 300_000;
@@ -104,7 +104,7 @@ export async function persist<T>(attempt: (options: SendOptions) => Promise<T>, 
         out.expired = !signal?.aborted;
         return out;
       }
-      if (!(await sleep(pause, signal))) return out;
+      if (!(await sleepUnlessAborted(pause, signal))) return out;
     } finally {
       bound.clear();
     }

@@ -10,7 +10,7 @@ import { ListActionExecutionsCommand } from "../../commands/ListActionExecutions
 import { StartPipelineExecutionCommand } from "../../commands/StartPipelineExecutionCommand.js";
 import type { SendOptions } from "../config.js";
 import { raceAbort } from "../abort.js";
-import { type CommandSender, backoffDelay, checkClient, errorMessage, errorName, isAbort, isRetryable, isThrottling, sleep } from "./internal.js";
+import { type CommandSender, waiterDelay, checkClient, errorMessage, errorName, isAbort, isRetryable, isThrottling, sleepUnlessAborted } from "./internal.js";
 import { deadlineSignal } from "./persist.js";
 
 /** States of a waiter result, as in `@smithy/util-waiter` (`RETRY` is only used inside the polling loop). */
@@ -330,7 +330,7 @@ export async function waitForPipelineExecutionComplete(
       // The last check starts FINAL_CHECK_MS before the deadline, which ends it if it is still running.
       const remaining = bound.deadline - Date.now() - FINAL_CHECK_MS;
       if (remaining <= 0) return timeout();
-      await sleep(Math.min(backoffDelay(min, max, attempt) * 1000, remaining), bound.signal);
+      await sleepUnlessAborted(Math.min(waiterDelay(min, max, attempt) * 1000, remaining), bound.signal);
       attempt++;
     }
   } finally {

@@ -4,7 +4,7 @@
 import type { ActionExecutionDetail, ErrorDetails, StageState } from "../../models/models.js";
 import { GetPipelineStateCommand } from "../../commands/GetPipelineStateCommand.js";
 import { raceAbort } from "../abort.js";
-import { backoffDelay, checkClient, errorName, isAbort, isThrottling, sleep } from "./internal.js";
+import { waiterDelay, checkClient, errorName, isAbort, isThrottling, sleepUnlessAborted } from "./internal.js";
 import {
   FINAL_CHECK_MS,
   boundOptions,
@@ -273,7 +273,7 @@ export async function* watchPipelineExecution(
       if (changed) attempt = 1;
       else attempt++;
       if (throttled || outcome.throttled) attempt++;
-      if (!(await sleep(Math.min(backoffDelay(min, max, attempt) * 1000, remaining), signal))) {
+      if (!(await sleepUnlessAborted(Math.min(waiterDelay(min, max, attempt) * 1000, remaining), signal))) {
         yield ended();
         return undefined;
       }

@@ -5,6 +5,7 @@
  */
 import type { PipelineExecutionWaiterInput, PipelineExecutionWaiterResult } from "../helpers/waiter.js";
 import type { HelperSpan, JobBackend, SpanAttributes, Tracing } from "./hook.js";
+import { SERVICE_ID } from "../generated/service.js";
 
 const executionAttributes = (input: PipelineExecutionWaiterInput | undefined): SpanAttributes => ({
   "aws.codepipeline.pipeline.name": input?.pipelineName,
@@ -28,7 +29,7 @@ export async function traceWait<R extends PipelineExecutionWaiterResult>(
   input: Partial<PipelineExecutionWaiterInput> | undefined,
   wait: () => Promise<R>,
 ): Promise<R> {
-  const span = t.start(`CodePipeline.${helper}`, "internal", executionAttributes(input as PipelineExecutionWaiterInput));
+  const span = t.start(`${SERVICE_ID}.${helper}`, "internal", executionAttributes(input as PipelineExecutionWaiterInput));
   let result: R;
   try {
     result = await span.run(wait);
