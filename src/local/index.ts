@@ -18,13 +18,15 @@ import { CONTENT_TYPE, TARGET_PREFIX } from "../generated/service.js";
 import { validateShape } from "../validation/validate.js";
 import { dropNull } from "../protocol.js";
 import { applyCors, corsOrigins, type LocalCorsOption } from "./cors.js";
-import { Engine, type FailureMatch } from "./engine.js";
+import { Engine } from "./engine.js";
+import type { FailureMatch } from "./records.js";
 import { LocalService } from "./service.js";
+import { triggerWebhook } from "./webhooks.js";
 import { type LocalCredentials, verifySignature } from "./sigv4.js";
 import { ServiceError, token, toJson, uuid } from "./util.js";
 
 export type { LocalCorsOption } from "./cors.js";
-export type { FailureMatch } from "./engine.js";
+export type { FailureMatch } from "./records.js";
 export type { LocalCredentials } from "./sigv4.js";
 
 /** Options of `startLocalCodePipeline`; every one is optional. */
@@ -123,7 +125,7 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
 
     const hook = /^\/webhooks\/([0-9a-f-]+)$/.exec(path);
     if (hook && req.method === "POST") {
-      const out = service.triggerWebhook(hook[1]!, headers, body, req.socket.remoteAddress ?? "");
+      const out = triggerWebhook(engine, hook[1]!, headers, body, req.socket.remoteAddress ?? "");
       log?.(`webhook ${hook[1]} ${out.status}`);
       return send(res, out.status, requestId, out.body);
     }
