@@ -11,12 +11,14 @@
  */
 import http from "node:http";
 import https from "node:https";
-import type { Socket } from "node:net";
-import type { Duplex } from "node:stream";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, Logger, NodeHttpHandlerOptions } from "@smithy/types";
 import { TimeoutError } from "../errors.js";
 import { PLAIN_SIGNAL } from "../config.js";
+import { DEFAULT_MAX_SOCKETS, isAgent, poolAgent, type ConnectLimit } from "./node-agents.js";
+import { CAPACITY_WARNING, DEFAULT_SOCKET_WARNING_TIMEOUT, poolWarning, queuedSince, queueTails, watchQueued } from "./pool-warning.js";
+
+export { DEFAULT_MAX_SOCKETS, DEFAULT_SOCKET_WARNING_TIMEOUT };
 
 /** Options of the default Node handler: `new CodePipelineClient({ requestHandler: { ... } })`. */
 export interface NodeHandlerOptions extends Omit<NodeHttpHandlerOptions, "httpAgent" | "httpsAgent"> {
@@ -46,14 +48,9 @@ export interface ProxySupport {
   agent(proxyUrl: string, tls: boolean, options: http.AgentOptions): http.Agent;
 }
 
-export const DEFAULT_MAX_SOCKETS = 50;
-export const DEFAULT_SOCKET_WARNING_TIMEOUT = 1_000;
-const WARNING_INTERVAL = 15_000;
 const PROXY_VARIABLES = ["https_proxy", "http_proxy", "all_proxy"];
 /** Codes that `NodeHttpHandler` renames `TimeoutError`; they are network failures, not timeouts. */
 const RENAMED_CODES = ["ECONNRESET", "EPIPE", "ETIMEDOUT"];
-/** `NodeHttpHandler`'s pool warning: sockets in use, then requests queued. */
-const CAPACITY_WARNING = /socket usage at capacity=(\d+) and (\d+) additional requests are enqueued/;
 
 /** True when a proxy variable is set (either case). */
 export const proxyConfigured = (env: NodeJS.ProcessEnv = process.env): boolean =>
@@ -64,75 +61,6 @@ export async function createNodeHandler(options: NodeHandlerOptions = {}): Promi
   const proxy = proxyConfigured() ? await (await import("./proxy.js")).loadProxySupport() : undefined;
   return new DefaultNodeHandler(options, proxy);
 }
-
-const isAgent = (a: unknown): a is http.Agent =>
-  a instanceof http.Agent || typeof (a as { addRequest?: unknown } | undefined)?.addRequest === "function";
-
-const count = (byOrigin: NodeJS.ReadOnlyDict<unknown[]> | undefined): number => {
-  let n = 0;
-  for (const k in byOrigin) n += byOrigin[k]?.length ?? 0;
-  return n;
-};
-
-/** The last request queued for each origin of the agent (usually none). */
-const queueTails = (agent: http.Agent): http.ClientRequest[] | undefined => {
-  let tails: http.ClientRequest[] | undefined;
-  for (const k in agent.requests) {
-    const queue = agent.requests[k];
-    if (queue?.length) (tails ??= []).push(queue[queue.length - 1]!);
-  }
-  return tails;
-};
-
-/** The request queued since `before` was taken, if any. */
-const queuedSince = (agent: http.Agent, before: http.ClientRequest[] | undefined): http.ClientRequest | undefined => {
-  for (const k in agent.requests) {
-    const queue = agent.requests[k];
-    const last = queue?.[queue.length - 1];
-    if (last && !before?.includes(last)) return last;
-  }
-  return undefined;
-};
-
-/** Ends a new connection that is not open within `ms` (TCP, and the TLS handshake for https). */
-function limitConnect(socket: Duplex | null | undefined, ms: number, tls: boolean, fail: () => Error): Duplex | null | undefined {
-  if (!socket || !(ms > 0)) return socket;
-  const s = socket as Socket;
-  const event = tls ? "secureConnect" : "connect";
-  const timer = setTimeout(() => s.destroy(fail()), ms);
-  const done = () => {
-    clearTimeout(timer);
-    s.off(event, done);
-    s.off("close", done);
-  };
-  s.once(event, done);
-  s.once("close", done);
-  return socket;
-}
-
-/** Reads the connection timeout and builds its error when a connection is created. */
-interface ConnectLimit {
-  ms(): number;
-  fail(host: string | null | undefined, port: unknown): Error;
-}
-
-/** An agent class whose new connections (TCP, and TLS for https) must complete within the connection timeout. */
-const withConnectLimit = <A extends typeof http.Agent | typeof https.Agent>(Base: A, tls: boolean) =>
-  class extends (Base as typeof http.Agent) {
-    readonly #limit: ConnectLimit;
-    constructor(options: https.AgentOptions, limit: ConnectLimit) {
-      super(options);
-      this.#limit = limit;
-    }
-    override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void) {
-      return limitConnect(super.createConnection(options, callback), this.#limit.ms(), tls, () =>
-        this.#limit.fail(options.host ?? options.hostname, options.port),
-      );
-    }
-  };
-
-const PoolAgent = /* @__PURE__ */ withConnectLimit(http.Agent, false);
-const TlsPoolAgent = /* @__PURE__ */ withConnectLimit(https.Agent, true);
 
 /** One `NodeHttpHandler` with the agent it sends through. */
 interface Route {
@@ -162,7 +90,7 @@ export class DefaultNodeHandler {
   #options: NodeHandlerOptions;
   #proxy: ProxySupport | undefined;
   #routes = new Map<string, Route>();
-  #lastWarning = -Infinity;
+  readonly #poolWarning = poolWarning();
   #client = "CodePipelineClient";
   #logger: Logger | undefined;
   readonly #limit: ConnectLimit = {
@@ -199,7 +127,7 @@ export class DefaultNodeHandler {
     // NodeHttpHandler creates the request synchronously once configured: a request that had to queue is the agent's new tail
     if (warnAfter > 0) {
       const queued = queuedSince(agent, before);
-      if (queued) this.#watch(queued, route, warnAfter);
+      if (queued) watchQueued(queued, agent, warnAfter, (n, busy) => this.#warnQueued(route, n, busy));
     }
     return sent.then(undefined, (e: unknown) => {
       throw this.#clientError(e, request, route);
@@ -230,9 +158,7 @@ export class DefaultNodeHandler {
         const options = { keepAlive: true, maxSockets: DEFAULT_MAX_SOCKETS, ...(given as http.AgentOptions | undefined) };
         agent = proxyUrl
           ? this.#proxy!.agent(proxyUrl, tls, options)
-          : tls
-            ? new TlsPoolAgent(options, this.#limit)
-            : new PoolAgent(options, this.#limit);
+          : poolAgent(tls, options, this.#limit);
       }
       route = this.#route(tls, agent, isAgent(given));
       this.#routes.set(key, route);
@@ -296,39 +222,6 @@ export class DefaultNodeHandler {
     return this.#options.socketAcquisitionWarningTimeout ?? DEFAULT_SOCKET_WARNING_TIMEOUT;
   }
 
-  /** Warns if the queued request still has no socket after `warnAfter` ms. */
-  #watch(req: http.ClientRequest, route: Route, warnAfter: number): void {
-    const timer = setTimeout(() => {
-      if (req.socket || req.destroyed) return;
-      this.#warnQueued(route, count(route.agent.requests), count(route.agent.sockets));
-    }, warnAfter);
-    timer.unref?.();
-    const stop = () => {
-      clearTimeout(timer);
-      req.off("socket", stop);
-      req.off("close", stop);
-    };
-    req.once("socket", stop);
-    req.once("close", stop);
-  }
-
-  /** Tells the user, at most every 15 s, that calls are queueing for sockets and how to size the pool. */
-  #warnQueued(route: Route, queued: number, busy: number): void {
-    const now = Date.now();
-    if (now - this.#lastWarning < WARNING_INTERVAL) return;
-    this.#lastWarning = now;
-    const client = this.#client;
-    const option = route.tls ? "httpsAgent" : "httpAgent";
-    const max = route.agent.maxSockets;
-    (this.#logger ?? this.#options.logger ?? console).warn?.(
-      `${client}: ${queued} requests are waiting for a free connection ` +
-        `(${busy} sockets busy, maxSockets=${max}); the wait counts toward requestTimeout. ` +
-        `To allow more parallel requests, size the pool: new ${client}({ requestHandler: { ${option}: { maxSockets: ${
-          Number.isFinite(max) ? Math.max(max * 4, 100) : 200
-        } } } }), or send fewer calls at once.`,
-    );
-  }
-
   /**
    * NodeHttpHandler's errors as the client reports them: resets keep their own name (the client
    * makes them `NetworkError`s), and its timeouts name the client, the host and the option.
@@ -352,6 +245,10 @@ export class DefaultNodeHandler {
         cause: err,
       });
     return new TimeoutError(`${this.#client}: ${message}`, { cause: err });
+  }
+
+  #warnQueued(route: Route, queued: number, busy: number): void {
+    this.#poolWarning(this.#logger ?? this.#options.logger ?? console, this.#client, route.tls, route.agent.maxSockets, queued, busy);
   }
 
   /** Closes every pooled connection. Agents are created again if the handler is used afterwards. */
