@@ -21,7 +21,9 @@ export type SendableCommand<I extends object, O extends MetadataBearer> = Pick<C
  * ```
  */
 export class CodePipelineClient {
+  /** The configuration after defaults were filled in and each setting was resolved. */
   readonly config: ResolvedConfig;
+  /** The middleware every command sent by this client passes through; add your own with `add` or `addRelativeTo`. */
   readonly middlewareStack: MiddlewareStack<any, any> = constructStack();
 
   constructor(...[config]: [] | [CodePipelineClientConfig]) {
@@ -29,8 +31,14 @@ export class CodePipelineClient {
     addDefaultMiddleware(this.middlewareStack, this.config);
   }
 
+  /**
+   * Sends a command and resolves with its output; rejects with the service's or the client's error.
+   * `options` can carry an `abortSignal` and per-call request settings.
+   */
   send<I extends object, O extends MetadataBearer>(command: SendableCommand<I, O>, options?: SendOptions): Promise<O>;
+  /** Sends a command and reports the output or the error to a Node-style callback instead of returning a promise. */
   send<I extends object, O extends MetadataBearer>(command: SendableCommand<I, O>, cb: Callback<O>): void;
+  /** Sends a command with per-call options and reports the result to a Node-style callback. */
   send<I extends object, O extends MetadataBearer>(command: SendableCommand<I, O>, options: SendOptions, cb: Callback<O>): void;
   send<I extends object, O extends MetadataBearer>(
     command: SendableCommand<I, O>,

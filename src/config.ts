@@ -35,11 +35,15 @@ export type Callback<T> = (err: any, data?: T) => void;
  * typed with `@smithy/core`'s `HttpRequest` class (such as `NodeHttpHandler`) are accepted.
  */
 export type HttpHandler = RequestHandler<any, HttpResponse, HttpHandlerOptions> & {
+  /** Closes the handler's open connections; called by the client's `destroy()`. */
   destroy?: () => void;
+  /** Changes one setting of the handler after construction, as v3 handlers allow. */
   updateHttpClientConfig?: (key: never, value: never) => void;
+  /** Returns the handler's current settings. */
   httpHandlerConfigs?: () => object;
 };
 
+/** How failed attempts are retried: `"standard"` (the default) or `"adaptive"`, which also rate-limits sends after throttling. */
 export type RetryMode = "standard" | "adaptive";
 
 /** Options of `new CodePipelineClient(config)`. Every one is optional. */
@@ -106,13 +110,16 @@ export interface CodePipelineClientConfig {
   extensions?: RuntimeExtension[];
 }
 
+/** Alias of {@link CodePipelineClientConfig}, under the name v3 exports. */
 export type CodePipelineClientConfigType = CodePipelineClientConfig;
 
 /** Changes the client's configuration at construction. */
 export interface RuntimeExtension {
+  /** Called once by the client constructor with the configuration, which it may change in place. */
   configure(config: CodePipelineExtensionConfiguration): void;
 }
 
+/** The configuration object a {@link RuntimeExtension} receives. */
 export interface CodePipelineExtensionConfiguration {
   [key: string]: unknown;
 }
@@ -123,20 +130,33 @@ export interface ResolvedConfig
     CodePipelineClientConfig,
     "region" | "credentials" | "useFipsEndpoint" | "useDualstackEndpoint" | "maxAttempts" | "retryMode" | "requestHandler"
   > {
+  /** Resolves the AWS Region requests are sent to. */
   region: Provider<string>;
+  /** Resolves the credentials requests are signed with. */
   credentials: AwsCredentialIdentityProvider;
+  /** Resolves whether the FIPS endpoint is used. */
   useFipsEndpoint: Provider<boolean>;
+  /** Resolves whether the dual-stack (IPv4 and IPv6) endpoint is used. */
   useDualstackEndpoint: Provider<boolean>;
+  /** Resolves the most attempts one call makes, the first included. */
   maxAttempts: Provider<number>;
+  /** Resolves the retry mode, `"standard"` or `"adaptive"`. */
   retryMode: Provider<string>;
+  /** The HTTP handler that sends each attempt. */
   requestHandler?: HttpHandler;
+  /** Milliseconds added to the local clock when signing; 0 unless configured or corrected after a clock-skew error. */
   systemClockOffset: number;
+  /** Where the client logs; a logger that drops everything unless one was given. */
   logger: Logger;
+  /** The CodePipeline API version, `"2015-07-09"`. */
   apiVersion: string;
+  /** The service id, `"CodePipeline"`. */
   serviceId: string;
 }
 
+/** Alias of `ResolvedConfig`, under the name v3 exports. */
 export type CodePipelineClientResolvedConfig = ResolvedConfig;
+/** Alias of `ResolvedConfig`, under the name v3 exports. */
 export type CodePipelineClientResolvedConfigType = ResolvedConfig;
 
 /** Turns a value or a provider into a provider. */

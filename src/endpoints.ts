@@ -6,9 +6,13 @@ import { evaluateRules, namedRegions, partitions, type Partition } from "./gener
 
 /** Endpoint rule parameters (names as in the rule set and in v3). */
 export interface EndpointParameters {
+  /** The region code, e.g. `us-east-1`. */
   Region?: string;
+  /** Resolve a FIPS endpoint. */
   UseFIPS?: boolean;
+  /** Resolve a dual-stack (IPv4 and IPv6) endpoint. */
   UseDualStack?: boolean;
+  /** A custom endpoint URL, used as given instead of the rules' answer. */
   Endpoint?: string;
 }
 

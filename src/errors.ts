@@ -9,7 +9,9 @@ interface ErrorExtras {
 /** Defines an Error subclass with a fixed `name`, so errors can be told apart without `instanceof`. */
 const named = <N extends string>(name: N) =>
   class extends Error {
+    /** The class's own name, e.g. `"TimeoutError"`; compare it when `instanceof` is not an option. */
     override readonly name: N = name;
+    /** Status, request id and attempt count of the call, when the error came after at least one attempt. */
     $metadata?: ResponseMetadata;
     constructor(message: string, extras: ErrorExtras = {}) {
       super(message, extras.cause === undefined ? undefined : { cause: extras.cause });
@@ -47,6 +49,7 @@ export class NetworkError extends named("NetworkError") {
  * Keeps the HTTP status, the request id and the start of the body.
  */
 export class DeserializationError extends named("DeserializationError") {
+  /** The HTTP response whose body could not be read. */
   declare readonly $response?: HttpResponse;
   /** The first characters of the body that could not be parsed. */
   bodySnippet?: string;

@@ -1,13 +1,23 @@
 import type { HttpResponse, ResponseMetadata } from "@smithy/types";
 import { ERROR_NAMESPACE } from "./generated/service.js";
 
+/** What a {@link CodePipelineServiceException} is built from; any further keys become own properties of the error. */
 export interface ServiceExceptionOptions {
+  /** The error code; defaults to `"CodePipelineServiceException"`. */
   name?: string;
+  /** Whose fault the error is; defaults to `"client"`. */
   $fault?: "client" | "server";
+  /** Human-readable text; the error has no own `message` when omitted. */
   message?: string;
+  /** Status and request ids of the response; defaults to `{}`. */
   $metadata?: ResponseMetadata;
+  /** The raw HTTP response, stored as a non-enumerable property. */
   $response?: HttpResponse;
-  $retryable?: { throttling?: boolean };
+  /** Present when the error is retryable. */
+  $retryable?: {
+    /** `true` when the error is a throttling error. */
+    throttling?: boolean;
+  };
   [key: string]: unknown;
 }
 
@@ -27,7 +37,10 @@ export class CodePipelineServiceException extends Error {
   /** HTTP status, request ids, and how many attempts and how much backoff the call took. */
   declare $metadata: ResponseMetadata;
   /** Set when the error is one the retry strategy retries; `throttling` when it is a throttling error. */
-  declare $retryable?: { throttling?: boolean };
+  declare $retryable?: {
+    /** `true` when the error is a throttling error, which the retry strategy backs off from longer. */
+    throttling?: boolean;
+  };
   /** The raw HTTP response, kept out of `JSON.stringify` and `Object.keys`. */
   declare readonly $response?: HttpResponse;
 

@@ -5,7 +5,10 @@ import type { SendOptions } from "./config.js";
 /** Options of a `paginateXxx` function, as in the official client. */
 export interface CodePipelinePaginationConfiguration extends Omit<PaginationConfiguration, "client"> {
   /** A `CodePipelineClient` (or anything with its `send`). */
-  client: { send(command: any, options?: SendOptions): Promise<any> };
+  client: {
+    /** Sends one page request. */
+    send(command: any, options?: SendOptions): Promise<any>;
+  };
 }
 
 type Items<O, K extends keyof O> = NonNullable<O[K]> extends readonly (infer T)[] ? T : never;

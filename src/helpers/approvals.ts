@@ -7,8 +7,11 @@ import { type CommandSender, bound, checkClient, errorName } from "./internal.js
 
 /** A manual approval waiting for an answer. */
 export interface PendingApproval {
+  /** Name of the pipeline. */
   pipelineName: string;
+  /** Name of the stage holding the approval action. */
   stageName: string;
+  /** Name of the approval action. */
   actionName: string;
   /** The token `PutApprovalResult` needs; valid only while this approval waits. */
   token: string;
@@ -22,15 +25,21 @@ export interface PendingApproval {
   since?: Date;
 }
 
+/** Options shared by the approval helpers. */
 export interface ApprovalsConfiguration {
   /** A `CodePipelineClient` or `CodePipeline`. */
   client: CommandSender;
+  /** Cancels the helper's requests; the call then rejects. */
   abortSignal?: AbortSignal;
 }
 
+/** Which approval to approve or reject, and what to say with the decision. */
 export interface ApprovalDecision {
+  /** Name of the pipeline. */
   pipelineName: string;
+  /** Name of the stage holding the approval action. */
   stageName: string;
+  /** Name of the approval action. */
   actionName: string;
   /** Shown with the decision; at most 512 characters (longer text is cut). Default: "". */
   summary?: string;
@@ -48,22 +57,33 @@ export interface ApprovalDecision {
   token?: string;
 }
 
+/** The decision `approvePendingApproval` or `rejectPendingApproval` recorded. */
 export interface ApprovalOutcome {
+  /** Name of the pipeline. */
   pipelineName: string;
+  /** Name of the stage holding the approval action. */
   stageName: string;
+  /** Name of the approval action. */
   actionName: string;
+  /** The decision that was recorded. */
   status: "Approved" | "Rejected";
+  /** The execution whose approval was answered, when known. */
   pipelineExecutionId?: string;
   /** The token that was used (the current one). */
   token: string;
+  /** When the service recorded the decision, as it reported it. */
   approvedAt?: Date;
 }
 
 /** The approval the caller meant is no longer the one waiting (a newer run replaced it, or it was answered). */
 export class ApprovalTokenOutdatedError extends Error {
+  /** Always `"ApprovalTokenOutdatedError"`. */
   override readonly name = "ApprovalTokenOutdatedError";
+  /** Name of the pipeline. */
   readonly pipelineName: string;
+  /** Name of the stage. */
   readonly stageName: string;
+  /** Name of the approval action. */
   readonly actionName: string;
   /** The execution the caller meant, when known. */
   readonly expectedPipelineExecutionId?: string;
@@ -84,9 +104,13 @@ export class ApprovalTokenOutdatedError extends Error {
 
 /** No approval is waiting at that stage and action. */
 export class ApprovalNotPendingError extends Error {
+  /** Always `"ApprovalNotPendingError"`. */
   override readonly name = "ApprovalNotPendingError";
+  /** Name of the pipeline. */
   readonly pipelineName: string;
+  /** Name of the stage. */
   readonly stageName: string;
+  /** Name of the approval action. */
   readonly actionName: string;
   constructor(details: { pipelineName: string; stageName: string; actionName: string }) {
     super(`No approval is waiting in pipeline "${details.pipelineName}", stage "${details.stageName}", action "${details.actionName}"`);

@@ -11,6 +11,7 @@ import { type JobHandler, type JobResult, type WorkerJob, checkJobResult, failur
 import { type Backend, type Claimed, customJobs, thirdPartyJobs } from "./job-backends.js";
 import { jobTracing } from "./tracing.js";
 
+/** Options shared by the custom and third-party job workers. */
 export interface JobWorkerOptions<J = WorkerJob> {
   /** A `CodePipelineClient` or `CodePipeline`. */
   client: CommandSender;
@@ -49,11 +50,13 @@ export interface JobWorkerOptions<J = WorkerJob> {
   logger?: Pick<Logger, "debug" | "info" | "warn" | "error">;
 }
 
+/** Options of a worker for jobs of a custom action type. */
 export interface CustomJobWorkerOptions extends JobWorkerOptions {
   /** Only poll jobs whose queryable action configuration property has this value (at most one entry). */
   queryParam?: Record<string, string>;
 }
 
+/** Options of a worker for third-party jobs, which need a client token for each call. */
 export interface ThirdPartyJobWorkerOptions extends JobWorkerOptions {
   /**
    * The client token for a job, which every third-party call needs. Default:
@@ -62,6 +65,7 @@ export interface ThirdPartyJobWorkerOptions extends JobWorkerOptions {
   clientToken?: (job: { jobId: string; clientId?: string }) => string | Promise<string>;
 }
 
+/** Options of a worker's `stop()`. */
 export interface StopOptions {
   /** Overrides `stopTimeoutMs` for this stop. `0` fails running jobs at once. */
   timeoutMs?: number;

@@ -58,16 +58,21 @@ export interface JobResult {
 export interface WorkerJob {
   /** The job id. */
   id: string;
+  /** The AWS account id the job belongs to. */
   accountId?: string;
   /** The action's configuration (`actionConfiguration.configuration`), `{}` when there is none. */
   configuration: Record<string, string>;
   /** Set when this job resumes work that returned a continuation token. */
   continuationToken?: string;
+  /** The pipeline, stage and action the job runs for. */
   pipelineContext?: PipelineContext;
+  /** Artifacts the action reads, with their S3 locations. */
   inputArtifacts: Artifact[];
+  /** Artifacts the action is expected to write, with their S3 locations. */
   outputArtifacts: Artifact[];
   /** Temporary credentials for the artifact bucket. Redacted when logged or serialized. */
   artifactCredentials?: AWSSessionCredentials;
+  /** The key the artifact store encrypts with, when it has one. */
   encryptionKey?: EncryptionKey;
   /** The job data as the service sent it (its `artifactCredentials` is hidden the same way). */
   data: JobData;
@@ -79,6 +84,7 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
+/** The function a job worker calls for each job; it returns a result (or nothing) when the work succeeded and throws when it failed. */
 export type JobHandler<J = WorkerJob> = (job: J, context: JobContext) => JobResult | void | Promise<JobResult | void>;
 
 /**
@@ -86,8 +92,11 @@ export type JobHandler<J = WorkerJob> = (job: J, context: JobContext) => JobResu
  * `JobFailed`) or attach an `externalExecutionId`.
  */
 export class JobFailedError extends Error {
+  /** Always `"JobFailedError"`. */
   override readonly name = "JobFailedError";
+  /** The failure type reported to CodePipeline; defaults to `JobFailed`. */
   readonly type: FailureType;
+  /** Id of the run in the external system, reported with the failure. */
   readonly externalExecutionId?: string;
   constructor(message: string, options: { type?: FailureType; externalExecutionId?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -98,6 +107,7 @@ export class JobFailedError extends Error {
 
 /** A handler returned a result the API would refuse; the job is reported as failed instead. */
 export class JobResultError extends Error {
+  /** Always `"JobResultError"`. */
   override readonly name = "JobResultError";
 }
 

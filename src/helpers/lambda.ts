@@ -17,23 +17,47 @@ import { type JobContext, type JobResult, type WorkerJob, checkJobResult, failur
  * An artifact as the Lambda event carries it: the service sends `revision: null` when there is none, so the type
  * allows it (as `@types/aws-lambda`'s `CodePipelineEvent` does).
  */
-export type LambdaEventArtifact = Omit<Artifact, "revision"> & { revision?: string | null };
+export type LambdaEventArtifact = Omit<Artifact, "revision"> & {
+  /** The artifact's revision (e.g. a commit id); `null` or absent when it has none. */
+  revision?: string | null;
+};
 
 /**
  * The event a Lambda invoke action receives. `CodePipelineEvent` from `@types/aws-lambda` is assignable to it, so a
  * handler made by `createLambdaJobHandler` can be typed as that package's `CodePipelineHandler`.
  */
 export interface CodePipelineJobEvent {
+  /** The job the function is asked to do. */
   "CodePipeline.job": {
+    /** The job id, which the result is reported under. */
     id: string;
+    /** The AWS account id the job belongs to. */
     accountId?: string;
+    /** What the job is about: configuration, artifacts and credentials. */
     data: {
-      actionConfiguration?: { configuration?: { FunctionName?: string; UserParameters?: string; [key: string]: string | undefined } };
+      /** The invoke action's configuration. */
+      actionConfiguration?: {
+        /** The action's configuration values. */
+        configuration?: {
+          /** Name of the Lambda function the action invokes. */
+          FunctionName?: string;
+          /** The free-form text configured on the action, passed to the function. */
+          UserParameters?: string;
+          [key: string]: string | undefined;
+        };
+      };
+      /** Artifacts the action reads. */
       inputArtifacts?: LambdaEventArtifact[];
+      /** Artifacts the action is expected to write. */
       outputArtifacts?: LambdaEventArtifact[];
       /** The event always carries a session token; the type leaves it optional, as `@types/aws-lambda` does. */
-      artifactCredentials?: Omit<AWSSessionCredentials, "sessionToken"> & { sessionToken?: string };
+      artifactCredentials?: Omit<AWSSessionCredentials, "sessionToken"> & {
+        /** Session token of the temporary artifact credentials. */
+        sessionToken?: string;
+      };
+      /** Set when this invocation resumes work that reported a continuation token. */
       continuationToken?: string;
+      /** The key the artifact store encrypts with, when it has one. */
       encryptionKey?: EncryptionKey;
     };
   };
@@ -41,8 +65,11 @@ export interface CodePipelineJobEvent {
 
 /** The parts of the Lambda context this helper uses. */
 export interface LambdaContextLike {
+  /** Milliseconds left before Lambda stops the invocation. */
   getRemainingTimeInMillis(): number;
+  /** Id of this invocation. */
   awsRequestId?: string;
+  /** Name of the function being invoked. */
   functionName?: string;
 }
 
@@ -57,6 +84,7 @@ export interface LambdaJob<P = unknown> extends WorkerJob {
   userParametersText?: string;
 }
 
+/** Given to a Lambda job handler with the job. */
 export interface LambdaJobContext extends JobContext {
   /** The Lambda context the function was invoked with. */
   lambdaContext: LambdaContextLike;
@@ -64,8 +92,10 @@ export interface LambdaJobContext extends JobContext {
   remainingTimeMs(): number;
 }
 
+/** The function `createLambdaJobHandler` wraps: it returns a result (or nothing) when the job succeeded and throws when it failed. */
 export type LambdaJobHandler<P = unknown> = (job: LambdaJob<P>, context: LambdaJobContext) => JobResult | void | Promise<JobResult | void>;
 
+/** Options of `createLambdaJobHandler`. */
 export interface LambdaJobHandlerOptions {
   /** Client used to report results. Default: a `CodePipelineClient` created at the first invocation (region from the Lambda environment). */
   client?: CommandSender;
@@ -93,9 +123,11 @@ export interface LambdaJobFunction {
 
 /** What one invocation did. */
 export interface LambdaJobOutcome {
+  /** Id of the job the invocation handled. */
   jobId: string;
   /** `succeeded`, `continued` (a continuation token was reported) or `failed`. */
   outcome: "succeeded" | "continued" | "failed";
+  /** What was reported as the failure, when the outcome is `failed`. */
   failureDetails?: FailureDetails;
   /** Set when the job no longer took a result (it was already reported or timed out), so this one was not delivered. */
   undelivered?: JobResultUndeliveredError;

@@ -112,7 +112,19 @@ export async function persist<T>(attempt: (options: SendOptions) => Promise<T>, 
 }
 
 /** What a job was to be told, when it could not be told. */
-export type UndeliveredResult = { type: "success"; result: JobResult } | { type: "failure"; failureDetails: FailureDetails };
+export type UndeliveredResult =
+  | {
+      /** The job was to be reported as succeeded (or continued). */
+      type: "success";
+      /** The result the handler returned. */
+      result: JobResult;
+    }
+  | {
+      /** The job was to be reported as failed. */
+      type: "failure";
+      /** The failure that was to be reported. */
+      failureDetails: FailureDetails;
+    };
 
 /**
  * A job's result could not be reported: the service kept failing until the
@@ -121,9 +133,13 @@ export type UndeliveredResult = { type: "success"; result: JobResult } | { type:
  * of attempts and (as `cause`) the last error.
  */
 export class JobResultUndeliveredError extends Error {
+  /** Always `"JobResultUndeliveredError"`. */
   override readonly name = "JobResultUndeliveredError";
+  /** Id of the job whose result was not delivered. */
   readonly jobId: string;
+  /** The result that was not delivered. */
   readonly result: UndeliveredResult;
+  /** How many reports were tried; each is one `send`, which may retry inside the client. */
   readonly attempts: number;
   /** `deadline` (retried until the report deadline), `gone` (the job takes no result any more) or `rejected` (an error retrying cannot fix). */
   readonly reason: "deadline" | "gone" | "rejected";

@@ -24,7 +24,12 @@ export function waitUntilPipelineExecutionComplete(config: Config, input: Input)
 export function startPipelineExecutionAndWait(
   config: Config,
   input: Parameters<typeof waiter.startPipelineExecutionAndWait>[1],
-): Promise<Result & { pipelineExecutionId: string }> {
+): Promise<
+  Result & {
+    /** Id of the execution that was started. */
+    pipelineExecutionId: string;
+  }
+> {
   return traceWait("startPipelineExecutionAndWait", config?.client, { pipelineName: input?.name }, () => waiter.startPipelineExecutionAndWait(config, input));
 }
 

@@ -15,10 +15,15 @@ import { deadlineSignal } from "./persist.js";
 
 /** States of a waiter result, as in `@smithy/util-waiter` (`RETRY` is only used inside the polling loop). */
 export const WaiterState = {
+  /** The wait was cancelled through its abort signal. */
   ABORTED: "ABORTED",
+  /** The execution ended without succeeding. */
   FAILURE: "FAILURE",
+  /** The execution succeeded. */
   SUCCESS: "SUCCESS",
+  /** Not finished yet; check again after a pause (never returned to callers). */
   RETRY: "RETRY",
+  /** `maxWaitTime` passed before the execution ended. */
   TIMEOUT: "TIMEOUT",
 } as const;
 export type WaiterState = (typeof WaiterState)[keyof typeof WaiterState];
@@ -36,25 +41,37 @@ export interface PipelineExecutionWaiterConfiguration {
   /** Ends the wait at once with `ABORTED`, cancelling a request in flight. */
   abortSignal?: AbortSignal;
   /** @deprecated Use `abortSignal`. */
-  abortController?: { signal: AbortSignal };
+  abortController?: {
+    /** Aborting this signal ends the wait as `abortSignal` does. */
+    signal: AbortSignal;
+  };
 }
 
+/** Which pipeline execution to wait for or watch. */
 export interface PipelineExecutionWaiterInput {
+  /** Name of the pipeline. */
   pipelineName: string;
+  /** Id of the execution, as `StartPipelineExecution` returned it. */
   pipelineExecutionId: string;
 }
 
 /** Where an execution that did not succeed stopped. */
 export interface PipelineExecutionFailure {
+  /** Name of the stage where the execution stopped. */
   stageName?: string;
+  /** Name of the action in that stage that failed or was stopped. */
   actionName?: string;
   /** Status of that action: `Failed`, or `Abandoned` / `InProgress` when the execution was stopped there. */
   actionStatus?: string;
+  /** Error code and message the action reported, when it reported one. */
   errorDetails?: ErrorDetails;
+  /** Link to the action's run in the system that ran it (build log, deployment...), when there is one. */
   externalExecutionUrl?: string;
 }
 
+/** How a wait for a pipeline execution ended, returned by the waiter instead of thrown. */
 export interface PipelineExecutionWaiterResult {
+  /** How the wait ended: `SUCCESS`, `FAILURE`, `ABORTED` or `TIMEOUT`. */
   state: "SUCCESS" | "FAILURE" | "ABORTED" | "TIMEOUT";
   /** A sentence saying why the wait ended; for a failure it names the stage and action. */
   reason?: string;
@@ -72,9 +89,15 @@ export interface PipelineExecutionWaiterResult {
 export class WaiterError extends Error {
   /** `TimeoutError` for TIMEOUT and `AbortError` for ABORTED (the names the official SDK uses), `WaiterFailureError` for FAILURE. */
   override readonly name: "TimeoutError" | "AbortError" | "WaiterFailureError";
+  /** How the wait ended: `FAILURE`, `TIMEOUT` or `ABORTED`. */
   readonly state: PipelineExecutionWaiterResult["state"];
+  /** A sentence saying why the wait ended; also the error message. */
   readonly reason?: string;
-  readonly result: PipelineExecutionWaiterResult & { pipelineExecutionId?: string };
+  /** The full waiter result, with the execution id when it is known. */
+  readonly result: PipelineExecutionWaiterResult & {
+    /** Id of the execution waited for. */
+    pipelineExecutionId?: string;
+  };
 
   constructor(result: PipelineExecutionWaiterResult & { pipelineExecutionId?: string }) {
     super(result.reason ?? `Waiter ended with state ${result.state}`);

@@ -22,54 +22,84 @@ import {
 
 /** The execution's own status changed. */
 export interface ExecutionStatusEvent {
+  /** Tells this event from the others. */
   type: "execution";
+  /** Name of the pipeline. */
   pipelineName: string;
+  /** Id of the execution watched. */
   pipelineExecutionId: string;
+  /** The new status, e.g. `InProgress`, `Succeeded`, `Failed`. */
   status: string;
+  /** The status seen before; absent on the first event. */
   previousStatus?: string;
+  /** The service's explanation of the status, when it gives one. */
   statusSummary?: string;
 }
 
 /** A stage of this execution changed status (from `GetPipelineState`). */
 export interface StageStatusEvent {
+  /** Tells this event from the others. */
   type: "stage";
+  /** Name of the stage. */
   stageName: string;
+  /** The stage's new status. */
   status: string;
+  /** The status seen before; absent the first time the stage is seen. */
   previousStatus?: string;
 }
 
 /** An action run of this execution changed status (from `ListActionExecutions`). */
 export interface ActionStatusEvent {
+  /** Tells this event from the others. */
   type: "action";
+  /** Name of the stage the action belongs to. */
   stageName: string;
+  /** Name of the action. */
   actionName: string;
+  /** The action run's new status. */
   status: string;
+  /** The status seen before; absent the first time the run is seen. */
   previousStatus?: string;
+  /** Id of this action run. */
   actionExecutionId?: string;
+  /** Link to the run in the system that performed it, when there is one. */
   externalExecutionUrl?: string;
+  /** Summary text the action reported, when it reported one. */
   summary?: string;
+  /** Error code and message of a failed run. */
   errorDetails?: ErrorDetails;
 }
 
 /** A manual approval of this execution is waiting; `token` is what `PutApprovalResult` needs. */
 export interface ApprovalWaitingEvent {
+  /** Tells this event from the others. */
   type: "approval";
+  /** Name of the pipeline. */
   pipelineName: string;
+  /** Id of the execution watched. */
   pipelineExecutionId: string;
+  /** Name of the stage holding the approval action. */
   stageName: string;
+  /** Name of the approval action. */
   actionName: string;
+  /** The approval token to pass to `PutApprovalResult`. */
   token: string;
+  /** Summary text of the approval request, when there is one. */
   summary?: string;
+  /** Link configured on the approval action for reviewers, when there is one. */
   externalExecutionUrl?: string;
 }
 
 /** The last event: how the execution (or the watch) ended. */
 export interface ResultEvent extends PipelineExecutionWaiterResult {
+  /** Tells this event from the others; it is always the last one. */
   type: "result";
 }
 
+/** One event yielded by `watchPipelineExecution`; switch on `type`. */
 export type PipelineExecutionEvent = ExecutionStatusEvent | StageStatusEvent | ActionStatusEvent | ApprovalWaitingEvent | ResultEvent;
 
+/** Options of `watchPipelineExecution`: those of the waiter, with `maxWaitTime` optional (seconds). */
 export interface WatchPipelineExecutionConfiguration extends Omit<PipelineExecutionWaiterConfiguration, "maxWaitTime"> {
   /** Seconds after which the watch ends with a TIMEOUT result. Default: no limit. */
   maxWaitTime?: number;

@@ -29,6 +29,7 @@ export type { LocalCorsOption } from "./cors.js";
 export type { FailureMatch } from "./records.js";
 export type { LocalCredentials } from "./sigv4.js";
 
+/** Options of `startLocalCodePipeline`; every one is optional. */
 export interface LocalCodePipelineOptions {
   /** TCP port on 127.0.0.1. Default 0: a free port, see `endpoint`. */
   port?: number;
@@ -57,15 +58,25 @@ export interface LocalCodePipelineOptions {
   cors?: LocalCorsOption;
 }
 
+/** A running local endpoint: where it listens, what it accepts, and controls for tests. */
 export interface LocalCodePipeline {
   /** Where the endpoint listens, e.g. "http://127.0.0.1:50123". */
   readonly endpoint: string;
+  /** The region the endpoint serves. */
   readonly region: string;
+  /** The 12-digit account id used in ARNs and job details. */
   readonly accountId: string;
   /** The credentials the endpoint accepts (the first set when several were given). */
   readonly credentials: LocalCredentials;
   /** `{ endpoint, region, credentials }`, ready to spread into a client's config. */
-  readonly clientConfig: { endpoint: string; region: string; credentials: LocalCredentials };
+  readonly clientConfig: {
+    /** Same as the endpoint's `endpoint`. */
+    endpoint: string;
+    /** Same as the endpoint's `region`. */
+    region: string;
+    /** Same as the endpoint's `credentials`. */
+    credentials: LocalCredentials;
+  };
   /** Makes the next run(s) of an AWS-owned action fail (custom, third-party and approval actions fail through their own APIs). */
   failAction(match: FailureMatch): void;
   /** Makes the next run(s) of a stage condition rule fail. */

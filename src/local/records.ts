@@ -10,7 +10,9 @@ export interface EngineOptions {
 
 /** Which action or rule runs a failure applies to (see `failAction`, `failRule`). */
 export interface FailureMatch {
+  /** Only runs in this pipeline fail; any pipeline when absent. */
   pipelineName?: string;
+  /** Only runs in this stage fail; any stage when absent. */
   stageName?: string;
   /** The action name (for `failAction`) or the rule name (for `failRule`). */
   name: string;

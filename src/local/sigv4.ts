@@ -7,9 +7,13 @@ import { NodeSha256 } from "../runtime/node-sha256.js";
 import { ServiceError } from "./util.js";
 import { SIGNING_NAME } from "../generated/service.js";
 
+/** A set of credentials the local endpoint accepts; requests must be signed with it. */
 export interface LocalCredentials {
+  /** The access key id. */
   accessKeyId: string;
+  /** The secret access key. */
   secretAccessKey: string;
+  /** When set, requests must also carry this session token. */
   sessionToken?: string;
 }
 

@@ -17,7 +17,9 @@ export type { TracingOptions } from "../tracing/otel.js";
 
 /** A `CodePipelineClient` or `CodePipeline`. */
 export interface TraceableClient {
+  /** The client's resolved configuration, where the tracer is stored. */
   readonly config: ResolvedConfig;
+  /** The client's middleware stack, which gets the tracing middleware. */
   readonly middlewareStack: MiddlewareStack<any, any>;
 }
 

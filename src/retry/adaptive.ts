@@ -141,7 +141,9 @@ export interface AdaptiveRetryStrategyOptions {
  * between clients (`retryStrategy`) to share both the retry quota and the send rate.
  */
 export class AdaptiveRetryStrategy implements RetryStrategyV2 {
+  /** The retry mode this strategy implements: `"adaptive"`. */
   readonly mode: string = "adaptive";
+  /** The client-side rate limiter that slows sends down after throttling errors. */
   readonly rateLimiter: RateLimiter;
   readonly #standard: StandardRetryStrategy;
 
@@ -155,6 +157,7 @@ export class AdaptiveRetryStrategy implements RetryStrategyV2 {
     return this.#standard.capacity;
   }
 
+  /** Resolves the most attempts one call makes, the first included. */
   maxAttempts(): Promise<number> {
     return this.#standard.maxAttempts();
   }

@@ -52,6 +52,7 @@ export interface StandardRetryStrategyOptions {
  * stops waiting at once when the call is aborted.
  */
 export class StandardRetryStrategy implements RetryStrategyV2 {
+  /** The retry mode this strategy implements: `"standard"`. */
   readonly mode: string = "standard";
   #capacity = INITIAL_RETRY_TOKENS;
   #maxAttempts: Provider<number>;

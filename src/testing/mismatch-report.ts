@@ -7,6 +7,7 @@ import { shapes } from "../generated/shapes.js";
 
 /** A value that decides itself whether it matches, like vitest's `expect.any(String)` or {@link ANY}. */
 export interface Matcher {
+  /** Returns `true` when `actual` matches. */
   asymmetricMatch(actual: unknown): boolean;
 }
 

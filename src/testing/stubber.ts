@@ -16,13 +16,20 @@ export type { Matcher };
 
 /** Thrown (or rejected) when a call or a stub does not match what the test declared. */
 export class StubberError extends Error {
+  /** Always `"StubberError"`. */
   override readonly name = "StubberError";
 }
 
 /** Anything the stubber can take as a command: a command class, e.g. `GetPipelineCommand`. */
 export type CommandClass<I extends object = any, O extends MetadataBearer = any> = new (input: I) => {
+  /** The input the command was built with. */
   readonly input: I;
-  readonly op: { readonly n: string };
+  /** Facts about the operation the command calls. */
+  readonly op: {
+    /** The operation name, e.g. `GetPipeline`. */
+    readonly n: string;
+  };
+  /** Builds the handler that runs the command through a client's middleware stack. */
   resolveMiddleware(stack: any, config: any, options: any): Handler<I, O>;
 };
 
@@ -135,6 +142,7 @@ const SKIPPED = ["retryMiddleware", "httpSigningMiddleware"];
 
 /** A client: `CodePipelineClient`, the aggregated `CodePipeline`, or anything with their middleware stack. */
 export interface StubbableClient {
+  /** The stack the stubber adds its middleware to. */
   readonly middlewareStack: MiddlewareStack<any, any>;
 }
 

@@ -22,8 +22,11 @@ const lines = (problems: Problem[], root: string): string[] => problems.map((p) 
  * does the message, one per line.
  */
 export class ModelValidationError extends Error {
+  /** `"InputValidationError"` or `"OutputValidationError"` for the subclasses, `"ModelValidationError"` otherwise. */
   override readonly name: string = "ModelValidationError";
+  /** Always `"client"`, as for a service validation error. */
   readonly $fault = "client" as const;
+  /** Empty: the error comes from the client, not from a response. */
   readonly $metadata = {};
   /** The operation whose value was checked, e.g. `CreatePipeline`. */
   readonly operation: string;
@@ -44,6 +47,7 @@ export class ModelValidationError extends Error {
 
 /** An input broke the model: thrown by the plugin before anything is sent. */
 export class InputValidationError extends ModelValidationError {
+  /** Always `"InputValidationError"`. */
   override readonly name: string = "InputValidationError";
   constructor(operation: string, details: Problem[]) {
     super(operation, details, "input");
@@ -52,12 +56,14 @@ export class InputValidationError extends ModelValidationError {
 
 /** A response broke the model (only with `validation({ outputs: true })`). */
 export class OutputValidationError extends ModelValidationError {
+  /** Always `"OutputValidationError"`. */
   override readonly name: string = "OutputValidationError";
   constructor(operation: string, details: Problem[]) {
     super(operation, details, "output");
   }
 }
 
+/** Options of the `validation()` plugin. */
 export interface ValidationPluginOptions {
   /** Report input members that are not in the model, which the serializer would silently drop (default true). */
   unknownMembers?: boolean;

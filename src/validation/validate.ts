@@ -21,11 +21,13 @@ export type ProblemCode = "required" | "type" | "length" | "size" | "range" | "p
 export interface Problem {
   /** Where the value is, e.g. `pipeline.stages[1].actions[0].name`; `""` for the value itself. */
   path: string;
+  /** The kind of problem, e.g. `required` or `length`. */
   code: ProblemCode;
   /** What is wrong, without the path, e.g. `length 0 < 1`. */
   message: string;
 }
 
+/** Options of `validateShape` and `findProblems`. */
 export interface ValidateOptions {
   /** Report members that are not in the model (default false: they are ignored). */
   unknownMembers?: boolean;
