@@ -11,6 +11,7 @@ import type { FailureDetails } from "../../models/models.js";
 import type { SendOptions } from "../config.js";
 import { type CommandSender, errorMessage } from "./internal.js";
 import { DEFAULT_REPORT_DEADLINE_MS, type JobResultUndeliveredError, type UndeliveredResult, deliverResult } from "./persist.js";
+import { traceLambdaJob } from "./tracing.js";
 import { type JobContext, type JobResult, type WorkerJob, checkJobResult, failureDetailsFrom, helperFailure, secretsOf, toWorkerJob } from "./jobs.js";
 
 /**
@@ -178,8 +179,11 @@ export function createLambdaJobHandler<P = unknown>(
   const invoke = async (event: CodePipelineJobEvent, context: LambdaContextLike): Promise<LambdaJobOutcome> => {
     const raw = event?.["CodePipeline.job"];
     if (!raw?.id) throw new TypeError('createLambdaJobHandler: the event has no "CodePipeline.job" with an id; is this function invoked by a CodePipeline invoke action?');
-    client ??= new CodePipelineClient({});
-    const sender = client;
+    const sender = (client ??= new CodePipelineClient({}));
+    // from the handler's start to the reported result, one job span when the client is traced
+    return traceLambdaJob(sender, raw.id, context?.awsRequestId, () => handleJob(sender, raw, context));
+  };
+  const handleJob = async (sender: CommandSender, raw: CodePipelineJobEvent["CodePipeline.job"], context: LambdaContextLike): Promise<LambdaJobOutcome> => {
     const jobId = raw.id;
     const started = Date.now();
     const remainingAtStart = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : Infinity;

@@ -52,3 +52,14 @@ export function jobTracing<Item>(
     delivering: (claimed, delivery) => traced?.delivering(claimed, delivery),
   };
 }
+
+/** Runs one Lambda job invocation in a job span `CodePipeline.Job` when the client is traced. */
+export async function traceLambdaJob<O extends { outcome: "succeeded" | "continued" | "failed" }>(
+  client: unknown,
+  jobId: string,
+  invocationId: string | undefined,
+  handle: () => Promise<O>,
+): Promise<O> {
+  const t = await tracingOf(client);
+  return t ? t.helpers.traceLambdaJob(t, jobId, invocationId, handle) : handle();
+}

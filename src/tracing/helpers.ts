@@ -130,7 +130,7 @@ export function traceJobs<Item>(
           out = await send(a, ...rest);
         } catch (error) {
           span.setAttributes({ "aws.codepipeline.job.reported": false, "error.type": (error as Error | undefined)?.name });
-          undelivered.set(span, `The job's result was not delivered: ${(error as Error | undefined)?.message}`);
+          undelivered.set(span, notDelivered(error));
           throw error;
         }
         undelivered.delete(span);
@@ -141,7 +141,7 @@ export function traceJobs<Item>(
       ...claimed,
       succeed: reported(claimed.succeed.bind(claimed), (r) => ({ "aws.codepipeline.job.outcome": r.continuationToken ? "continuation" : "success" })),
       fail: reported(claimed.fail.bind(claimed), (d) => {
-        failures.set(span, d.message ?? d.type ?? "The job failed");
+        failures.set(span, failureMessage(d));
         return { "aws.codepipeline.job.outcome": "failure", "aws.codepipeline.job.failure_type": d.type };
       }),
     };
@@ -175,6 +175,54 @@ export function traceJobs<Item>(
       if (span) deliveries.set(span, delivery);
     },
   };
+}
+
+/** The ERROR status message of a job that failed. */
+const failureMessage = (d: { type?: string; message?: string } | undefined): string => d?.message ?? d?.type ?? "The job failed";
+/** The ERROR status message of a job whose result was not delivered. */
+const notDelivered = (error: unknown): string => `The job's result was not delivered: ${(error as Error | undefined)?.message}`;
+
+/** What a Lambda job invocation tells of its job: the outcome, or the result it could not deliver. */
+interface LambdaJobEnd {
+  outcome?: "succeeded" | "continued" | "failed";
+  failureDetails?: { type?: string; message?: string };
+  undelivered?: Error;
+}
+const OUTCOMES = { succeeded: "success", continued: "continuation", failed: "failure" } as const;
+
+/**
+ * Runs one Lambda job invocation in a CONSUMER span `CodePipeline.Job`, as a job worker's job: from
+ * the handler's start to the reported result, with the job id, the action type (a Lambda invoke
+ * action), the invocation's request id (`faas.invocation_id`) and the same outcome attributes.
+ * `handle` resolves with the invocation's outcome, or throws a `JobResultUndeliveredError`
+ * (its `result` tells what was to be reported) when the result could not be delivered.
+ */
+export async function traceLambdaJob<O extends LambdaJobEnd>(t: Tracing, jobId: string, invocationId: string | undefined, handle: () => Promise<O>): Promise<O> {
+  const span = t.start("CodePipeline.Job", "consumer", {
+    "aws.codepipeline.job.id": jobId,
+    "aws.codepipeline.action_type": "Invoke/AWS/Lambda/1",
+    "faas.invocation_id": invocationId,
+  });
+  const record = (end: LambdaJobEnd, reported: boolean) =>
+    span.setAttributes({
+      "aws.codepipeline.job.outcome": end.outcome && OUTCOMES[end.outcome],
+      "aws.codepipeline.job.failure_type": end.failureDetails?.type,
+      "aws.codepipeline.job.reported": reported,
+    });
+  let out: O;
+  try {
+    out = await span.run(handle);
+  } catch (error) {
+    const r = (error as { result?: { type?: string; result?: { continuationToken?: string }; failureDetails?: LambdaJobEnd["failureDetails"] } } | null)?.result;
+    if (r?.type)
+      record({ outcome: r.type === "failure" ? "failed" : r.result?.continuationToken ? "continued" : "succeeded", failureDetails: r.failureDetails }, false);
+    span.end(error);
+    throw error;
+  }
+  record(out, !out.undelivered);
+  if (out.undelivered) span.setAttributes({ "error.type": out.undelivered.name });
+  span.end(undefined, out.undelivered ? notDelivered(out.undelivered) : out.outcome === "failed" ? failureMessage(out.failureDetails) : undefined);
+  return out;
 }
 
 /** Job spans for one worker. */

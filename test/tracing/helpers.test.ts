@@ -10,8 +10,6 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { startLocalCodePipeline, type LocalCodePipeline } from "../../src/local/index.js";
 import {
   CodePipelineClient,
-  CreateCustomActionTypeCommand,
-  CreatePipelineCommand,
   GetJobDetailsCommand,
   JobFailedError,
   StartPipelineExecutionCommand,
@@ -21,6 +19,7 @@ import {
   type JobWorker,
 } from "../../src/index.js";
 import { tracing } from "../../src/otel/index.js";
+import { createCustomActionPipeline } from "./pipeline.js";
 
 const builder = { category: "Build", owner: "Custom", provider: "TracedBuilder", version: "1" } as const;
 const fast = { minDelay: 0.02, maxDelay: 0.1, maxWaitTime: 30 };
@@ -38,36 +37,7 @@ beforeAll(async () => {
   client = tracing(new CodePipelineClient({ ...local.clientConfig, maxAttempts: 1 }), {
     tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
   });
-  await client.send(
-    new CreateCustomActionTypeCommand({
-      ...builder,
-      inputArtifactDetails: { minimumCount: 0, maximumCount: 1 },
-      outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-    }),
-  );
-  await client.send(
-    new CreatePipelineCommand({
-      pipeline: {
-        name: "traced",
-        roleArn: `arn:aws:iam::${local.accountId}:role/pipeline`,
-        artifactStore: { type: "S3", location: "traced-artifacts" },
-        stages: [
-          {
-            name: "Source",
-            actions: [
-              {
-                name: "Fetch",
-                actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" },
-                configuration: { S3Bucket: "src", S3ObjectKey: "app.zip" },
-                outputArtifacts: [{ name: "src" }],
-              },
-            ],
-          },
-          { name: "Build", actions: [{ name: "Compile", actionTypeId: builder, inputArtifacts: [{ name: "src" }] }] },
-        ],
-      },
-    }),
-  );
+  await createCustomActionPipeline(client, local, "traced", builder);
   worker = createJobWorker({
     client,
     actionTypeId: builder,
