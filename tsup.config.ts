@@ -12,38 +12,71 @@ const browserRuntime = {
 };
 
 /**
- * Browser build: @smithy/signature-v4 and @smithy/fetch-http-handler are bundled in, and the signer's
- * imports of @smithy/core/serde point at the few modules it uses. The serde entry module runs top-level
- * calls (a blob adapter class built by a function, a UUID function) that esbuild cannot drop from a
- * consumer's bundle, and brings base64, UUID and stream code the client never calls; fetch-http-handler's
- * entry re-exports from it. Measured: 1.4 KB gzipped less on esbuild's start-up path, 0.3 KB in one file.
- * The rest of @smithy/core stays external. A name missing here fails the build.
+ * Browser build: @smithy/signature-v4 and @smithy/fetch-http-handler are bundled in, and their imports of
+ * @smithy/core's `serde`, `protocols` and `client` entries point at the few modules they use.
+ * - serde's entry module runs top-level calls (a blob adapter class built by a function, a UUID function)
+ *   that esbuild cannot drop from a consumer's bundle, and brings base64, UUID and stream code the client
+ *   never calls (1.4 KB gzipped on esbuild's start-up path, 0.3 KB in one file).
+ * - protocols' entry re-exports HttpProtocol, whose `import()` of the event-stream code makes esbuild
+ *   emit a 16 KB chunk in every split build of a consumer (never loaded), and the pieces the consumer
+ *   shared with it went into a start-up chunk of their own.
+ * fetch-http-handler's entry re-exports `streamCollector` from serde's entry; that import keeps the real
+ * module, which the build then drops (nothing calls it). The rest of @smithy/core stays external.
+ * Paths are relative to @smithy/core's `dist-es/submodules`; a name missing here fails the build.
  */
-const SERDE_FOR_SIGNER: Record<string, string> = {
-  toHex: "util-hex-encoding/hex-encoding.js",
-  fromHex: "util-hex-encoding/hex-encoding.js",
-  toUint8Array: "util-utf8/toUint8Array.browser.js",
-  fromUtf8: "util-utf8/fromUtf8.browser.js",
-  isArrayBuffer: "is-array-buffer/is-array-buffer.js",
-  writeKey: "writeKey.js",
-  hasOwn: "../transport/hasOwn.js",
+const SMITHY_CORE_PIECES: Record<string, Record<string, string>> = {
+  serde: {
+    toHex: "serde/util-hex-encoding/hex-encoding.js",
+    fromHex: "serde/util-hex-encoding/hex-encoding.js",
+    toUint8Array: "serde/util-utf8/toUint8Array.browser.js",
+    fromUtf8: "serde/util-utf8/fromUtf8.browser.js",
+    isArrayBuffer: "serde/is-array-buffer/is-array-buffer.js",
+    writeKey: "serde/writeKey.js",
+    hasOwn: "transport/hasOwn.js",
+  },
+  protocols: {
+    escapeUri: "protocols/util-uri-escape/escape-uri.js",
+    buildQueryString: "protocols/querystring-builder/buildQueryString.js",
+    HttpRequest: "transport/httpRequest.js",
+    HttpResponse: "transport/httpResponse.js",
+  },
+  client: { normalizeProvider: "transport/normalizeProvider.js" },
 };
-const signerSerde = {
-  name: "signer-serde",
+const smithyCorePieces = {
+  name: "smithy-core-pieces",
   setup(build: any) {
-    build.onResolve({ filter: /^@smithy\/core\/serde$/ }, async (args: any) => {
-      if (!/[\\/]@smithy[\\/]signature-v4[\\/]/.test(args.importer)) return undefined;
+    build.onResolve({ filter: /^@smithy\/core\/(serde|protocols|client)$/ }, async (args: any) => {
+      const sub = args.path.slice("@smithy/core/".length);
+      const fromSigner = /[\\/]@smithy[\\/]signature-v4[\\/]/.test(args.importer);
+      const fromFetch = /[\\/]@smithy[\\/]fetch-http-handler[\\/]/.test(args.importer);
+      if (!fromSigner && !(fromFetch && sub !== "serde")) return undefined;
       const entry = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir });
       if (entry.errors.length) return { errors: entry.errors };
-      return { path: path.dirname(entry.path), namespace: "signer-serde" };
+      return { path: `${path.dirname(path.dirname(entry.path))}|${sub}`, namespace: "smithy-core-pieces" };
     });
-    build.onLoad({ filter: /.*/, namespace: "signer-serde" }, (args: any) => ({
-      contents: Object.entries(SERDE_FOR_SIGNER)
-        .map(([name, file]) => `export { ${name} } from ${JSON.stringify(path.join(args.path, file))};`)
-        .join("\n"),
-      resolveDir: args.path,
-      loader: "js",
-    }));
+    build.onLoad({ filter: /.*/, namespace: "smithy-core-pieces" }, (args: any) => {
+      const [dir, sub] = args.path.split("|") as [string, string];
+      return {
+        contents: Object.entries(SMITHY_CORE_PIECES[sub]!)
+          .map(([name, file]) => `export { ${name} } from ${JSON.stringify(path.join(dir, file))};`)
+          .join("\n"),
+        resolveDir: dir,
+        loader: "js",
+      };
+    });
+  },
+};
+
+/**
+ * The SHA-256 fallback imports `@aws-crypto/sha256-js`'s hash core by its CommonJS path (what Node and the
+ * tests load); the browser build takes the package's ES module twin, bundled into the fallback's lazy chunk.
+ */
+const sha256Module = {
+  name: "sha256-module",
+  setup(build: any) {
+    build.onResolve({ filter: /^@aws-crypto\/sha256-js\/build\/main\/RawSha256\.js$/ }, (args: any) =>
+      build.resolve(args.path.replace("/build/main/", "/build/module/"), { kind: args.kind, resolveDir: args.resolveDir }),
+    );
   },
 };
 
@@ -77,10 +110,8 @@ export default defineConfig([
     format: ["esm"],
     platform: "browser",
     outDir: "dist/browser",
-    esbuildPlugins: [browserRuntime, signerSerde],
-    noExternal: ["@smithy/signature-v4", "@smithy/fetch-http-handler"],
-    // the rest of @smithy/core as the consumer installs it (it comes with @smithy/signature-v4 and @smithy/fetch-http-handler)
-    external: ["@smithy/core/protocols", "@smithy/core/client", "@smithy/core/transport"],
+    esbuildPlugins: [browserRuntime, smithyCorePieces, sha256Module],
+    noExternal: ["@smithy/signature-v4", "@smithy/fetch-http-handler", "@aws-crypto/sha256-js"],
     clean: true,
   },
   // A build of its own: sharing modules with the main entry would split them into a chunk of

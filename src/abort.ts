@@ -113,15 +113,25 @@ export function raceAbort<T>(promise: Promise<T>, signal?: SignalLike | null): P
  * no attempt or wait goes on), and `guard`, which settles the call at once when that happens,
  * whatever phase it is in (region, endpoint, credentials, signing, backoff, rate limiter,
  * transport): an `AbortError` for the caller's signal, the `TimeoutError` for the deadline.
+ * `left` gives the milliseconds to the deadline (Infinity without one); `expire` reaches it now.
  */
-export function callLimits(user: SignalLike | undefined, operationTimeout: number, timedOut: () => Error): { signal: AbortSignal; guard: <T>(p: Promise<T>) => Promise<T> } {
+export function callLimits(
+  user: SignalLike | undefined,
+  operationTimeout: number,
+  timedOut: () => Error,
+): { signal: AbortSignal; guard: <T>(p: Promise<T>) => Promise<T>; left: () => number; expire: () => void } {
   const controller = new AbortController();
   const stop = onAbort(user, () => controller.abort(user!.reason));
   if (user?.aborted) controller.abort(user.reason);
-  const timer = operationTimeout > 0 && operationTimeout !== Infinity ? setTimeout(() => controller.abort(timedOut()), operationTimeout) : undefined;
-  const limited = () => controller.signal.aborted && !user?.aborted;
+  const limited = operationTimeout > 0 && operationTimeout !== Infinity;
+  const deadline = limited ? Date.now() + operationTimeout : Infinity;
+  const expire = () => controller.abort(timedOut());
+  const timer = limited ? setTimeout(expire, operationTimeout) : undefined;
+  const reached = () => controller.signal.aborted && !user?.aborted;
   return {
     signal: controller.signal,
+    left: () => deadline - Date.now(),
+    expire,
     // Once a limit is reached, the call's own error (with its attempts) wins if it comes in the same turn.
     guard: (p) =>
       new Promise((resolve, reject) => {
@@ -134,8 +144,8 @@ export function callLimits(user: SignalLike | undefined, operationTimeout: numbe
           clearTimeout(timer);
           stop();
         };
-        p.then(end(resolve), (e) => end(reject)(limited() ? Object.assign(controller.signal.reason, { $metadata: e?.$metadata }) : e));
-        const unlisten = onAbort(controller.signal, () => setTimeout(() => end(reject)(limited() ? controller.signal.reason : abortError(user)), 0));
+        p.then(end(resolve), (e) => end(reject)(reached() ? Object.assign(controller.signal.reason, { $metadata: e?.$metadata }) : e));
+        const unlisten = onAbort(controller.signal, () => setTimeout(() => end(reject)(reached() ? controller.signal.reason : abortError(user)), 0));
       }),
   };
 }

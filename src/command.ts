@@ -5,7 +5,8 @@ import type { CallContext } from "./middleware/types.js";
 import { NO_LOGGER, type ResolvedConfig, type SendOptions } from "./config.js";
 import { callLimits, type SignalLike } from "./abort.js";
 import { TimeoutError } from "./errors.js";
-import { attemptTimeout, transport, type AttemptOptions } from "./transport.js";
+import { transport, type AttemptOptions } from "./transport.js";
+import { withSettings } from "./settings.js";
 
 /**
  * Base of every generated `XxxCommand`. A command only carries its input and
@@ -59,11 +60,14 @@ export class Command<Input extends object, Output extends MetadataBearer> {
     }
     const attempt: AttemptOptions = {
       signal,
-      timeout: attemptTimeout(config, options),
+      limits,
       clientName: context.clientName,
       logger: config.logger === NO_LOGGER ? undefined : config.logger,
     };
-    const handler = stack.resolve((args) => transport(config.requestHandler!, args.request as HttpRequest, attempt), context);
+    const handler = stack.resolve(
+      (args) => withSettings(config, (s) => transport(config.requestHandler!, args.request as HttpRequest, attempt, s.attemptTimeout(options))),
+      context,
+    );
     return limits ? (args) => limits.guard(handler(args)) : handler;
   }
 }

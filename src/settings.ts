@@ -1,12 +1,13 @@
 import type { Endpoint, EndpointV2, Logger, RetryStrategyV2 } from "@smithy/types";
 import type { RequestSigner } from "./signer.js";
-import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
+import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, type SendOptions, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
 import { runtime } from "./runtime.js";
 import type { EnvDefaults } from "./runtime/types.js";
 import { PROVIDER_TIMEOUT_MS, memoizeCredentials, withTimeout } from "./credentials.js";
 import { ConfigurationError } from "./errors.js";
 import { normalizeRegion, resolveDefaultEndpoint } from "./region.js";
 import { createRetryStrategy } from "./retry/mode.js";
+import { DEFAULT_MAX_ATTEMPTS } from "./retry/strategy.js";
 import { VERSION } from "./version.js";
 import { API_VERSION, SERVICE_ID, SIGNING_NAME } from "./generated/service.js";
 
@@ -17,6 +18,8 @@ export interface Settings {
   signer: RequestSigner;
   retryStrategy: RetryStrategyV2;
   maxAttempts: number;
+  /** Milliseconds one attempt of a call with these options may take; 0: no limit. See `requestTimeoutOf`. */
+  attemptTimeout: (options: SendOptions | undefined) => number;
   /** `user-agent` header value, when the platform sends one. */
   userAgent?: string;
   xAmzUserAgent: string;
@@ -72,15 +75,11 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
       providerTimeoutOf(input),
     ),
     useDualstackEndpoint: fromEnv("useDualstackEndpoint", input.useDualstackEndpoint, false),
-    maxAttempts: fromEnv("maxAttempts", input.maxAttempts, 3),
+    maxAttempts: fromEnv("maxAttempts", input.maxAttempts, DEFAULT_MAX_ATTEMPTS),
     retryMode: fromEnv("retryMode", input.retryMode, "standard"),
     requestHandler: isHandler(input.requestHandler)
       ? input.requestHandler
-      : runtime.createHandler({
-          connectionTimeout: input.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT,
-          requestTimeout: input.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
-          ...input.requestHandler,
-        }),
+      : runtime.createHandler({ connectionTimeout: input.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT, ...input.requestHandler }),
   };
   for (const ext of input.extensions ?? []) ext.configure(config as any);
   Object.defineProperty(config, SETTINGS, { value: memo(() => loadSettings(config, env)), enumerable: false });
@@ -121,9 +120,30 @@ export const withSettings = <T>(config: ResolvedConfig, f: (s: Settings) => Prom
 
 const isHandler = (h: unknown): h is HttpHandler => typeof (h as HttpHandler | undefined)?.handle === "function";
 
+/** A timeout setting when it is one: a number of milliseconds, 0 or more. */
+const ms = (t: unknown): number | undefined => (typeof t === "number" && t >= 0 ? t : undefined);
+
+/**
+ * The per-attempt timeout, resolved here and nowhere else: the call's `requestTimeout`, else the
+ * client's, else the handler's (the `requestHandler` options, or a handler instance's configuration,
+ * read at each call so that `updateHttpClientConfig` applies), else 30 s. `NodeHttpHandler` and
+ * `FetchHttpHandler` report their configuration only once a request has started, so until then the
+ * value they were created with, awaited here once, stands for it.
+ */
+async function requestTimeoutOf(config: ResolvedConfig): Promise<Settings["attemptTimeout"]> {
+  const handler = config.requestHandler as (HttpHandler & { configProvider?: Promise<{ requestTimeout?: unknown }> }) | undefined;
+  const created = ms(await Promise.resolve(handler?.configProvider).then((c) => c?.requestTimeout, () => {}));
+  return (options) =>
+    ms(options?.requestTimeout) ??
+    ms(config.requestTimeout) ??
+    ms((handler?.httpHandlerConfigs?.() as { requestTimeout?: unknown } | undefined)?.requestTimeout) ??
+    created ??
+    DEFAULT_REQUEST_TIMEOUT;
+}
+
 async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaults>): Promise<Settings> {
   // region() is the real region, and useFipsEndpoint() is on for a FIPS pseudo-region
-  const [region, UseFIPS, useDualstack, maxAttempts, retryMode, defaults, Signer] = await Promise.all([
+  const [region, UseFIPS, useDualstack, maxAttempts, retryMode, defaults, Signer, attemptTimeout] = await Promise.all([
     config.region(),
     config.useFipsEndpoint(),
     config.useDualstackEndpoint(),
@@ -131,6 +151,7 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     config.retryMode(),
     env(),
     runtime.loadSigner(),
+    requestTimeoutOf(config),
   ]);
   const custom = config.endpoint !== undefined ? await bounded(toProvider(config.endpoint)(), "endpoint", config) : defaults.endpointUrl;
   const Endpoint = custom === undefined ? undefined : endpointToString(custom);
@@ -144,6 +165,7 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     region,
     endpoint,
     maxAttempts,
+    attemptTimeout,
     retryStrategy: config.retryStrategy ?? createRetryStrategy(retryMode, maxAttempts),
     signer: new Signer({
       credentials: config.credentials,

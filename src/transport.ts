@@ -3,27 +3,16 @@
  * through the configured HTTP handler.
  */
 import type { HttpRequest, HttpResponse, Logger } from "@smithy/types";
-import { DEFAULT_REQUEST_TIMEOUT, type HttpHandler, type ResolvedConfig, type SendOptions } from "./config.js";
+import type { HttpHandler } from "./config.js";
 import { NetworkError, TimeoutError } from "./errors.js";
 import { abortError, onAbort, type SignalLike } from "./abort.js";
 import { runtime } from "./runtime.js";
 
-/**
- * Milliseconds one attempt may take: the call's `requestTimeout`, else the client's,
- * else the one given in `requestHandler` options, else 30 s. 0 turns it off.
- */
-export function attemptTimeout(config: ResolvedConfig, options: SendOptions | undefined): number {
-  const handler = config.requestHandler as { httpHandlerConfigs?: () => { requestTimeout?: unknown } } | undefined;
-  const fromHandler = handler?.httpHandlerConfigs?.()?.requestTimeout;
-  const t = options?.requestTimeout ?? config.requestTimeout ?? (typeof fromHandler === "number" ? fromHandler : undefined);
-  return typeof t === "number" && t >= 0 ? t : DEFAULT_REQUEST_TIMEOUT;
-}
-
 export interface AttemptOptions {
   /** The call's abort signal. */
   signal?: SignalLike;
-  /** Milliseconds the attempt may take in all; 0 or Infinity for no limit. */
-  timeout: number;
+  /** The call's `operationTimeout`, when it has one: the time left, and what ends the call. */
+  limits?: { left(): number; expire(): void };
   /** For messages, e.g. `CodePipelineClient`. */
   clientName?: string;
   /** The client's logger, when the user gave one (the default handler warns through it). */
@@ -51,14 +40,19 @@ function networkError(e: unknown, request: HttpRequest, reading: boolean): Error
 }
 
 /**
- * Sends one attempt and reads its whole body within `timeout` ms: waiting for a free
- * socket, connecting, sending and reading all count. Aborting the call's signal
- * cancels it at once. The handler gets a signal of its own, so the caller's signal
- * only ever gets a listener that is removed again, and its `onabort` is left alone.
- * One promise and at most one timer per attempt; the first outcome wins.
+ * Sends one attempt and reads its whole body within `timeout` ms (0 or Infinity: no limit):
+ * waiting for a free socket, connecting, sending and reading all count. No attempt outlasts
+ * the call: when less of its `operationTimeout` is left, the attempt gets that, and reaching it
+ * ends the call. Aborting the call's signal cancels the attempt at once. The handler gets a
+ * signal of its own, so the caller's signal only ever gets a listener that is removed again,
+ * and its `onabort` is left alone. One promise and at most one timer per attempt; the first
+ * outcome wins.
  */
-export function transport(handler: HttpHandler, request: HttpRequest, options: AttemptOptions): Promise<{ response: HttpResponse }> {
-  const { signal, timeout } = options;
+export function transport(handler: HttpHandler, request: HttpRequest, options: AttemptOptions, timeout: number): Promise<{ response: HttpResponse }> {
+  const { signal, limits } = options;
+  const left = limits ? limits.left() : Infinity;
+  const atDeadline = left < (timeout || Infinity);
+  if (atDeadline) timeout = Math.max(left, 1);
   if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise((resolve, reject) => {
     const [abortSignal, abort] = runtime.attemptSignal(handler);
@@ -81,11 +75,13 @@ export function transport(handler: HttpHandler, request: HttpRequest, options: A
       timeout > 0 && timeout !== Infinity
         ? setTimeout(
             () =>
-              stop(
-                new TimeoutError(
-                  `${options.clientName ?? "The client"}: the request did not complete within ${timeout} ms (requestTimeout), waiting for a connection included`,
-                ),
-              ),
+              atDeadline
+                ? limits!.expire()
+                : stop(
+                    new TimeoutError(
+                      `${options.clientName ?? "The client"}: the request did not complete within ${timeout} ms (requestTimeout), waiting for a connection included`,
+                    ),
+                  ),
             timeout,
           )
         : undefined;

@@ -6,7 +6,7 @@
  * warning naming the client when calls queue for sockets. Loaded on the first request only.
  *
  * The per-attempt request timeout is enforced by the client around the handler
- * (see src/handler.ts), so it covers the socket wait and the body as well; the inner
+ * (see src/transport.ts), so it covers the socket wait and the body as well; the inner
  * handler gets `requestTimeout: 0`.
  */
 import http from "node:http";
@@ -122,7 +122,7 @@ export class DefaultNodeHandler {
     const warnAfter = this.#warnAfter();
     const { agent } = route;
     const before = warnAfter > 0 ? queueTails(agent) : undefined;
-    // requestTimeout 0: the client's own timeout (src/handler.ts) ends the attempt; NodeHttpHandler's would only warn
+    // requestTimeout 0: the client's own timeout (src/transport.ts) ends the attempt; NodeHttpHandler's would only warn
     const sent = route.inner.handle(request as any, { abortSignal: handleOptions.abortSignal, requestTimeout: 0 });
     // NodeHttpHandler creates the request synchronously once configured: a request that had to queue is the agent's new tail
     if (warnAfter > 0) {

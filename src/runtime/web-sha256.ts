@@ -6,8 +6,8 @@ const bytes = (d: SourceData): Uint8Array =>
 /**
  * SHA-256 and HMAC-SHA-256 on WebCrypto (`crypto.subtle`). Where `crypto.subtle` is missing
  * (a page served over plain http from another host is not a secure context), the digest is
- * computed by `@aws-crypto/sha256-js`, loaded then in a chunk of its own, so secure pages never
- * download it.
+ * computed by `@aws-crypto/sha256-js` (`./sha256-fallback.ts`), loaded then in a chunk of its own,
+ * so secure pages never download it.
  */
 export class WebSha256 implements Checksum {
   #secret?: Uint8Array;
@@ -21,12 +21,7 @@ export class WebSha256 implements Checksum {
   async digest(): Promise<Uint8Array> {
     const secret = this.#secret;
     const subtle = globalThis.crypto?.subtle;
-    if (!subtle) {
-      const { Sha256 } = await import("@aws-crypto/sha256-js");
-      const hash = new Sha256(secret);
-      for (const d of this.#data) hash.update(d);
-      return hash.digest();
-    }
+    if (!subtle) return (await import("./sha256-fallback.js")).sha256(this.#data, secret);
     const data = (this.#data.length === 1 ? this.#data[0]! : join(this.#data)) as Uint8Array<ArrayBuffer>;
     if (secret === undefined) return new Uint8Array(await subtle.digest("SHA-256", data));
     // WebCrypto refuses an empty HMAC key; one zero byte is the same key (HMAC pads keys with zeros)

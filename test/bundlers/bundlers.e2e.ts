@@ -229,6 +229,26 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     await checkBundle(r.outputFiles[0].text);
   });
 
+  it("esbuild --splitting: one file at start-up, and only the two lazy chunks (SHA-256 fallback, endpoint rules)", async () => {
+    const esbuild = await import("esbuild");
+    const r = await esbuild.build({
+      entryPoints: { entry: ENTRY }, bundle: true, splitting: true, minify: true, format: "esm", platform: "browser",
+      outdir: path.join(OUT, "esbuild-split"), write: false, metafile: true, logLevel: "silent",
+    });
+    const code = new Map(r.outputFiles.map((f) => [path.basename(f.path), f.text]));
+    const outputs = Object.entries(r.metafile.outputs).map(([f, o]) => ({ file: path.basename(f), ...o }));
+    const [entry, ...others] = outputs.sort((a, b) => Number(!!b.entryPoint) - Number(!!a.entryPoint));
+    expect(entry!.entryPoint).toBeTruthy();
+    expect(entry!.imports.filter((i) => i.kind === "import-statement")).toEqual([]);
+    const lazy = entry!.imports.filter((i) => i.kind === "dynamic-import").map((i) => path.basename(i.path));
+    // nothing else is emitted: no chunk nobody loads (@smithy/core's event-stream code came in through an import() of its protocols entry)
+    expect(others.map((o) => o.file).sort()).toEqual([...lazy].sort());
+    expect(lazy.filter((f) => isSha256Fallback(code.get(f)!))).toHaveLength(1);
+    expect(lazy).toHaveLength(2);
+    for (const f of lazy) expect(problems(code.get(f)!).filter((p) => !p.includes("ListPipelines")), f).toEqual([]);
+    expect(problems(code.get(entry!.file)!)).toEqual([]);
+  });
+
   const rollupBundle = async () => {
     const { rollup } = await import("rollup");
     const { nodeResolve } = await import("@rollup/plugin-node-resolve");

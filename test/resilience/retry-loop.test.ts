@@ -208,9 +208,10 @@ describe("per-attempt timeout", () => {
     expect(!(await clientWide).ok).toBe(true);
 
     const fromOptions = new CodePipelineClient({ region: "us-east-1", credentials: CREDENTIALS, maxAttempts: 1, requestHandler: { requestTimeout: 700 } });
-    const { attemptTimeout } = await import("../../src/transport.js");
-    expect(attemptTimeout(fromOptions.config, undefined)).toBe(700);
-    expect(attemptTimeout(fromOptions.config, { requestTimeout: 50 })).toBe(50);
+    const { getSettings } = await import("../../src/settings.js");
+    const settings = await getSettings(fromOptions.config);
+    expect(settings.attemptTimeout(undefined)).toBe(700);
+    expect(settings.attemptTimeout({ requestTimeout: 50 })).toBe(50);
   });
 
   it("covers reading the body: a body that stalls times out too", async () => {
