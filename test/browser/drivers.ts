@@ -36,6 +36,16 @@ const READ = "return { title: document.title, results: window.__results, errors:
 /** Chromium resolves this name to 127.0.0.1: a page from it on plain http is not a secure context. */
 export const INSECURE_HOST = "insecure.test";
 
+/** The browsers to run: all, or those `BROWSERS=chromium,firefox` names. */
+export function selectedBrowsers(): BrowserName[] {
+  const names = (process.env.BROWSERS ?? Object.keys(BROWSERS).join(","))
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean) as BrowserName[];
+  for (const name of names) if (!BROWSERS[name]) throw new Error(`unknown browser ${JSON.stringify(name)} in BROWSERS; known: ${Object.keys(BROWSERS).join(", ")}`);
+  return names;
+}
+
 export async function runPage(name: BrowserName, url: string, screenshot: string): Promise<PageRun> {
   const { binary, debianPackages } = BROWSERS[name];
   if (!existsSync(binary)) throw new Error(`${binary} is missing: apt-get install -y ${debianPackages}`);
