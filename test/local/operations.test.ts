@@ -458,12 +458,12 @@ describe("custom jobs", () => {
     );
     const huge = Object.fromEntries(Array.from({ length: 130 }, (_, i) => [`k${i}`, "x".repeat(1000)]));
     await rejection(send(new C.PutJobSuccessResultCommand({ jobId: resumed.id, outputVariables: huge })), C.OutputVariablesSizeExceededException);
-    await send(new C.PutJobSuccessResultCommand({ jobId: resumed.id, outputVariables: { Flavor: "green" }, executionDetails: { summary: "built", externalExecutionId: "build-42" } }));
+    await send(new C.PutJobSuccessResultCommand({ jobId: resumed.id, outputVariables: { Version: "green" }, executionDetails: { summary: "built", externalExecutionId: "build-42" } }));
     await send(new C.PutApprovalResultCommand({ pipelineName: "jobs", stageName: "Approve", actionName: "Review", token: await approvalToken(client, "jobs", "Approve", "Review"), result: { status: "Approved", summary: "ok" } }));
     await waitForStatus(client, "jobs", id!, "Succeeded");
     const runs = await send(new C.ListActionExecutionsCommand({ pipelineName: "jobs", filter: { pipelineExecutionId: id } }));
     const compile = runs.actionExecutionDetails!.find((a) => a.actionName === "Compile")!;
-    expect(compile.output).toMatchObject({ outputVariables: { Flavor: "green" }, executionResult: { externalExecutionId: "build-42", externalExecutionSummary: "built" } });
+    expect(compile.output).toMatchObject({ outputVariables: { Version: "green" }, executionResult: { externalExecutionId: "build-42", externalExecutionSummary: "built" } });
     expect(runs.actionExecutionDetails!.find((a) => a.actionName === "Publish")?.input?.resolvedConfiguration?.BucketName).toBe("site-green");
 
     await rejection(send(new C.GetJobDetailsCommand({ jobId: "00000000-0000-4000-8000-000000000000" })), C.JobNotFoundException);
@@ -539,7 +539,7 @@ describe("approvals", () => {
     await send(new C.CreatePipelineCommand({ pipeline: pipeline("approvals") }));
     const { pipelineExecutionId: id } = await send(new C.StartPipelineExecutionCommand({ name: "approvals" }));
     const job = await nextJob(client, BUILD_TYPE);
-    await send(new C.PutJobSuccessResultCommand({ jobId: job.id, outputVariables: { Flavor: "x" } }));
+    await send(new C.PutJobSuccessResultCommand({ jobId: job.id, outputVariables: { Version: "x" } }));
     const token = await approvalToken(client, "approvals", "Approve", "Review");
     const where = { pipelineName: "approvals", stageName: "Approve", actionName: "Review" };
     await rejection(
@@ -565,7 +565,7 @@ describe("approvals", () => {
   it("a rejected approval fails the execution; its token is outdated after a retry", async () => {
     await send(new C.CreatePipelineCommand({ pipeline: pipeline("rejects") }));
     const { pipelineExecutionId: id } = await send(new C.StartPipelineExecutionCommand({ name: "rejects" }));
-    await send(new C.PutJobSuccessResultCommand({ jobId: (await nextJob(client, BUILD_TYPE)).id, outputVariables: { Flavor: "x" } }));
+    await send(new C.PutJobSuccessResultCommand({ jobId: (await nextJob(client, BUILD_TYPE)).id, outputVariables: { Version: "x" } }));
     const where = { pipelineName: "rejects", stageName: "Approve", actionName: "Review" };
     const token = await approvalToken(client, "rejects", "Approve", "Review");
     await send(new C.PutApprovalResultCommand({ ...where, token, result: { status: "Rejected", summary: "not today" } }));

@@ -229,7 +229,7 @@ describe("chaos: the demo workflow through a fault-injecting proxy", () => {
         handler: (job) => {
           jobs.add(job.id);
           if (!job.continuationToken) return { continuationToken: "step-2", executionDetails: { summary: "half way", percentComplete: 50 } };
-          return { outputVariables: { Flavor: "chaos" }, executionDetails: { summary: "done", percentComplete: 100 } };
+          return { outputVariables: { Version: "chaos" }, executionDetails: { summary: "done", percentComplete: 100 } };
         },
       });
 
