@@ -127,6 +127,21 @@ describe("signatures are byte-identical to SignatureV4", () => {
     await check({ signingRegion: "us-west-2" });
   });
 
+  it("gives a custom sha256 bytes only, as the Checksum interface says, and signs as SignatureV4 does", async () => {
+    const given: string[] = [];
+    class BytesOnly extends Sha256 {
+      override update(data: Uint8Array): void {
+        given.push(Object.prototype.toString.call(data));
+        if (!(data instanceof Uint8Array)) throw new TypeError("this hash takes bytes only");
+        super.update(data);
+      }
+    }
+    const creds = { ...CREDENTIALS, secretAccessKey: "another-secret" }; // a key not derived before
+    expect(await signedBy(ours(BytesOnly, creds), base)).toEqual(await signedBy(reference(creds), base));
+    expect(given.length).toBeGreaterThan(4);
+    expect(new Set(given)).toEqual(new Set(["[object Uint8Array]"]));
+  });
+
   it("rejects invalid credentials as SignatureV4 does", async () => {
     await expect(ours(NodeSha256, { accessKeyId: 1 }).sign(base)).rejects.toThrow("Resolved credential object is not valid");
   });
