@@ -83,7 +83,7 @@ function parseError(bytes: Uint8Array, response: HttpResponse, op: OperationSpec
   const codeKey = Object.keys(body).find((k) => k.toLowerCase() === "code");
   const rawCode = body.__type ?? (codeKey && body[codeKey]) ?? K.header(response.headers, "x-amzn-errortype");
   const code = typeof rawCode === "string" ? sanitizeCode(rawCode) : "Unknown";
-  const Ctor = op.e.find((E) => K.errorName(E) === code);
+  const Ctor = op.errors.find((E) => K.errorName(E) === code);
   let message = (body.message ?? body.Message ?? "UnknownError") as string;
   if (unreadable) {
     const type = K.header(response.headers, "content-type");

@@ -25,7 +25,7 @@ export function redact(value: any, hints: ShapeHints | undefined): any {
  */
 export async function logCall(next: CallHandler<InputArgs>, args: InputArgs, context: CallContext): Promise<CallResult> {
   const { logger, clientName, commandName, operation } = context;
-  const input = redact(args.input, operation.i);
+  const input = redact(args.input, operation.input);
   let out: CallResult;
   try {
     out = await next(args);
@@ -37,7 +37,7 @@ export async function logCall(next: CallHandler<InputArgs>, args: InputArgs, con
   }
   try {
     const { $metadata, ...output } = out.output ?? {};
-    logger.info?.({ clientName, commandName, input, output: redact(output, operation.o), metadata: $metadata });
+    logger.info?.({ clientName, commandName, input, output: redact(output, operation.output), metadata: $metadata });
   } catch {}
   return out;
 }

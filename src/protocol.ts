@@ -13,9 +13,9 @@ import { runtime } from "./runtime.js";
  * undefined members or list elements; timestamps in epoch seconds.
  */
 export function serializeBody(input: object | undefined, op: OperationSpec): string {
-  const token = op.t;
+  const token = op.idempotencyToken;
   if (token && (input as Record<string, unknown> | undefined)?.[token] == null) input = { ...input, [token]: runtime.uuid() };
-  return JSON.stringify((op.i && input && pick(input, op.i)) || {});
+  return JSON.stringify((op.input && input && pick(input, op.input)) || {});
 }
 
 /** `v` as the wire table `t` describes it; undefined for null and undefined. */
@@ -61,25 +61,25 @@ export function dropNull(this: unknown, _key: string, value: unknown): unknown {
 /**
  * Parses a success body into the operation's output, turning timestamps into Dates.
  * Members the service sent as `null` are left out. An operation that returns nothing
- * (`op.u`) resolves to `{ $metadata }` whatever the body holds, JSON or not: the
+ * (`op.noOutput`) resolves to `{ $metadata }` whatever the body holds, JSON or not: the
  * service did what was asked, and failing would invite a second, wrong attempt.
  * A body that is not a JSON object throws `[what, text, cause?]`, which the deserializer
  * turns into a `DeserializationError` (failure.ts).
  */
 export function parseOutput(bytes: Uint8Array, response: HttpResponse, op: OperationSpec, $metadata: ResponseMetadata): any {
-  if (op.u) return { $metadata };
+  if (op.noOutput) return { $metadata };
   const text = decoder.decode(bytes);
   let data: any = {};
   if (text.trim()) {
     try {
       data = text.includes("null") ? JSON.parse(text, dropNull) : JSON.parse(text);
     } catch (e) {
-      throw [`could not parse the ${op.n} response body as JSON`, text, e];
+      throw [`could not parse the ${op.name} response body as JSON`, text, e];
     }
     if (typeof data !== "object" || data === null || Array.isArray(data))
-      throw [`the ${op.n} response body is not a JSON object`, text];
+      throw [`the ${op.name} response body is not a JSON object`, text];
   }
-  if (op.o) data = readHints(data, op.o);
+  if (op.output) data = readHints(data, op.output);
   data.$metadata = $metadata;
   return data;
 }
