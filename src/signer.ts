@@ -64,21 +64,36 @@ export class RequestSigner extends SignatureV4Base {
     const scope = createScope(shortDate, region, service);
     headers["x-amz-date"] = longDate;
     if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
-    const payloadHash = await getPayloadHash(request, this.sha256);
+    const payloadHash = await this.payloadHash(request);
     if (this.applyChecksum && !hasHeader(SHA256_HEADER, headers)) headers[SHA256_HEADER] = payloadHash;
-    const canonical = getCanonicalHeaders(request, unsignableHeaders, signableHeaders);
+    const canonical = this.canonicalHeaders(request, unsignableHeaders, signableHeaders);
     const stringToSign = await this.createStringToSign(
       longDate,
       scope,
       this.createCanonicalRequest(request, canonical, payloadHash),
       ALGORITHM_IDENTIFIER,
     );
-    const hash = new this.sha256(await this.#signingKey(credentials, shortDate, region, service));
-    hash.update(stringToSign);
     headers.authorization =
       `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, ` +
-      `SignedHeaders=${this.getCanonicalHeaderList(canonical)}, Signature=${hex(await hash.digest())}`;
+      `SignedHeaders=${this.getCanonicalHeaderList(canonical)}, Signature=${await this.hmacHex(await this.#signingKey(credentials, shortDate, region, service), stringToSign)}`;
     return request;
+  }
+
+  /** The body's hex SHA-256 (or the `x-amz-content-sha256` header's value), as `getPayloadHash`. */
+  protected payloadHash(request: HttpRequest): Promise<string> | string {
+    return getPayloadHash(request, this.sha256);
+  }
+
+  /** The headers to sign, lower-cased with their values trimmed, as `getCanonicalHeaders`. */
+  protected canonicalHeaders(request: HttpRequest, unsignable?: Set<string>, signable?: Set<string>): Record<string, string> {
+    return getCanonicalHeaders(request, unsignable, signable);
+  }
+
+  /** The hex HMAC-SHA256 of `data` under `key`. */
+  protected async hmacHex(key: Uint8Array, data: string): Promise<string> {
+    const hash = new this.sha256(key);
+    hash.update(data);
+    return hex(await hash.digest());
   }
 }
 

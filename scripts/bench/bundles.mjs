@@ -163,19 +163,15 @@ export async function measure(pkg, { rollup = true } = {}) {
 }
 
 /**
- * Per-module breakdown of client + ListPipelinesCommand, bundled from src/
- * (the dist bundle is one file, so its metafile cannot tell modules apart).
- * The runtime seam is pointed at its browser twin, as tsup.config.ts does.
+ * Per-module breakdown of client + ListPipelinesCommand, bundled from src/ with the browser build's
+ * plugins (scripts/browser-plugins.mjs: runtime seam, @smithy/core pieces, the SHA-256 fallback's hash
+ * core), as dist/browser is built (the dist bundle is one file, so its metafile cannot tell modules apart).
+ * Lazy chunks are inlined, as in a one-file build.
  */
 export async function breakdown() {
-  const browserRuntime = {
-    name: "browser-runtime",
-    setup(build) {
-      build.onResolve({ filter: /\/runtime\/node\.js$/ }, (args) => ({ path: path.join(args.resolveDir, "runtime", "browser.ts") }));
-    },
-  };
+  const { browserPlugins } = await import("../browser-plugins.mjs");
   const src = entries(OURS).one.replace(JSON.stringify(OURS), JSON.stringify("./src/index.ts"));
-  const { metafile, bytes, gzip } = await bundle(src, { plugins: [browserRuntime] });
+  const { metafile, bytes, gzip } = await bundle(src, { plugins: browserPlugins });
   const inputs = Object.values(metafile.outputs)[0].inputs;
   const modules = Object.entries(inputs)
     .map(([file, { bytesInOutput }]) => ({ file: file.replace(/^.*node_modules\//, "node_modules/"), bytes: bytesInOutput }))

@@ -60,7 +60,7 @@ export const runtime: Runtime = {
     ];
   },
   async loadSigner() {
-    return (await import("../signer.js")).RequestSigner;
+    return (await import("./node-signer.js")).NodeRequestSigner;
   },
   uuid: () => crypto.randomUUID(),
   sha256: NodeSha256,

@@ -12,9 +12,12 @@ import * as commands from "../../commands/index.js";
 import { samples } from "../generated/samples.js";
 import { RequestSigner } from "../../src/signer.js";
 import { NodeSha256 } from "../../src/runtime/node-sha256.js";
+import { NodeRequestSigner } from "../../src/runtime/node-signer.js";
 import { WebSha256 } from "../../src/runtime/web-sha256.js";
 import { CREDENTIALS, REGION, clientWith, fakeHandler } from "./helpers.js";
 
+/** Stands for NodeRequestSigner with its default hash in the tables below. */
+const ONE_SHOT = Symbol("one-shot");
 const commandOf = (op: string) => (commands as unknown as Record<string, new (input?: object) => any>)[op + "Command"]!;
 const table = Object.entries(samples as unknown as Record<string, { input: object; outputWire: object }>);
 
@@ -36,13 +39,17 @@ const hashes = {
   "node:crypto": NodeSha256,
   "WebCrypto (crypto.subtle)": WebSha256,
   "@aws-crypto/sha256-js": Sha256,
+  // Node's signer: one-shot node:crypto digests and its own canonical headers
+  "node:crypto one-shot": ONE_SHOT,
 } as const;
 
 const signingDate = new Date("2026-03-04T05:06:07.890Z");
 const reference = (credentials: object = CREDENTIALS) =>
   new SignatureV4({ credentials: credentials as typeof CREDENTIALS, region: REGION, service: "codepipeline", sha256: Sha256, uriEscapePath: true, applyChecksum: true });
-const ours = (sha256: any, credentials: object = CREDENTIALS) =>
-  new RequestSigner({ credentials: credentials as typeof CREDENTIALS, region: REGION, service: "codepipeline", sha256, uriEscapePath: true, applyChecksum: true });
+const ours = (sha256: any, credentials: object = CREDENTIALS) => {
+  const Signer = sha256 === ONE_SHOT ? NodeRequestSigner : RequestSigner;
+  return new Signer({ credentials: credentials as typeof CREDENTIALS, region: REGION, service: "codepipeline", sha256: sha256 === ONE_SHOT ? NodeSha256 : sha256, uriEscapePath: true, applyChecksum: true });
+};
 
 const signedBy = async (signer: { sign(r: HttpRequest, o: object): Promise<unknown> }, req: HttpRequest, options: object = {}) => {
   const copy = { ...req, headers: { ...req.headers }, query: { ...req.query } };
@@ -91,6 +98,9 @@ describe("signatures are byte-identical to SignatureV4", () => {
     ["a query and a path with segments", { ...base, path: "/a b/./c/../d/", query: { b: "2", a: ["x y", "1"] } } as HttpRequest],
     ["unsignable and blank-padded headers", { ...base, headers: { ...base.headers, "user-agent": "ua", "x-amzn-trace-id": "  Root=1  2 ", "X-Forwarded-For": "1.2.3.4" } }],
     ["another region and service", base, undefined, { signingRegion: "us-west-2", signingService: "other" }],
+    ["one header in two cases", { ...base, headers: { ...base.headers, "x-amz-target": "a", "X-AMZ-TARGET": "b" } }],
+    ["tabs, line breaks, runs of blanks and an empty value", { ...base, headers: { ...base.headers, "x-a": "a\tb", "x-b": "a\r\nb  c ", "x-c": "", "x-d": " d" } }],
+    ["unsignable and signable header options", base, undefined, { unsignableHeaders: new Set(["x-amz-target"]), signableHeaders: new Set(["content-type"]) }],
   ];
   it.each(cases)("with %s, with each hash", async (_, req, credentials, options) => {
     const expected = await signedBy(reference(credentials), req, options);
@@ -99,9 +109,9 @@ describe("signatures are byte-identical to SignatureV4", () => {
     expect(await signedBy(ours(WebSha256, credentials), req, options), "sha256-js fallback").toEqual(expected);
   });
 
-  it("one signer keeps its signing key only while credentials and scope stay the same", async () => {
+  it.each([NodeSha256, ONE_SHOT])("one signer keeps its signing key only while credentials and scope stay the same (%s)", async (hash) => {
     const creds = { ...CREDENTIALS };
-    const signer = ours(NodeSha256, () => Promise.resolve(creds));
+    const signer = ours(hash, () => Promise.resolve(creds));
     const check = async (options: object = {}) => expect(await signedBy(signer, base, options)).toEqual(await signedBy(reference({ ...creds }), base, options));
     await check();
     await check();
@@ -110,6 +120,10 @@ describe("signatures are byte-identical to SignatureV4", () => {
     Object.assign(creds, { sessionToken: "new-token" });
     await check();
     await check({ signingDate: new Date("2026-03-05T00:00:01Z") });
+    // the dates, formatted once per second, follow the clock within and across seconds
+    await check({ signingDate: new Date("2026-03-05T00:00:01.999Z") });
+    await check({ signingDate: new Date("2026-03-05T00:00:02.000Z") });
+    await check({ signingDate: new Date("2026-03-05T00:00:01.500Z") });
     await check({ signingRegion: "us-west-2" });
   });
 
