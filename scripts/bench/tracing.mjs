@@ -69,7 +69,7 @@ export function tracingSection(r) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const repeats = Number(process.argv[2] ?? 5);
+  const repeats = Number(process.argv[2] ?? 3);
   const r = await perCall(["ours-untraced", "ours-otel", "v3", "v3-otel"], repeats);
   const { table, withinNoise, figure } = tracingSection(r);
   console.log(table);
