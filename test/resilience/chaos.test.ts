@@ -179,7 +179,10 @@ async function persistently<T>(call: () => Promise<T>, answered: (e: unknown) =>
   }
 }
 
-/** An approval found answered already was answered by an earlier attempt whose answer was lost: nobody else answers it here. */
+/**
+ * An approval found answered already, when the helper itself is tried again, was answered by an earlier
+ * try whose answer was lost: nobody else answers it here.
+ */
 const approvalAnswered = (e: unknown) =>
   e instanceof ApprovalTokenOutdatedError || e instanceof ApprovalNotPendingError || e instanceof ApprovalAlreadyCompletedException;
 
@@ -189,7 +192,7 @@ const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => void unhandled.push(e);
 beforeAll(async () => {
   // A poll whose answer is lost leaves its job handed out to nobody; the endpoint hands it out
-  // again when no acknowledgement comes (lost-poll.test.ts replays the exact case).
+  // again when no acknowledgement comes (lost-answers.test.ts replays the exact case).
   local = await startLocalCodePipeline({ actionDelayMs: 5, jobAcknowledgeTimeoutMs: ACK_TIMEOUT_MS });
   process.on("unhandledRejection", onUnhandled);
 });
