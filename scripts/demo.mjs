@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { customActionType, pipeline } from "../test/fixtures/pipeline.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const started = Date.now();
@@ -93,78 +94,14 @@ async function main() {
   let worker;
   try {
     // 2. A custom action type: our own build system, served by a job worker.
-    await client.send(
-      new CreateCustomActionTypeCommand({
-        category: builder.category,
-        provider: builder.provider,
-        version: builder.version,
-        configurationProperties: [{ name: "ProjectName", required: true, key: true, secret: false, queryable: true }],
-        inputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
-        outputArtifactDetails: { minimumCount: 0, maximumCount: 1 },
-      }),
-    );
+    await client.send(new CreateCustomActionTypeCommand(customActionType(builder)));
     say(`${bold("2.")} Created the custom action type ${builder.category}/${builder.owner}/${builder.provider}/${builder.version}`);
 
-    // 3. The pipeline: source, custom build, manual approval, deploy.
+    // 3. The pipeline: source, custom build, manual approval, deploy (the one the tests use too).
     const name = "demo-app";
-    await client.send(
-      new CreatePipelineCommand({
-        pipeline: {
-          name,
-          roleArn: `arn:aws:iam::${local.accountId}:role/demo-pipeline`,
-          artifactStore: { type: "S3", location: "demo-artifacts" },
-          pipelineType: "V2",
-          stages: [
-            {
-              name: "Source",
-              actions: [
-                {
-                  name: "Checkout",
-                  actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" },
-                  configuration: { S3Bucket: "demo-sources", S3ObjectKey: "demo-app.zip" },
-                  outputArtifacts: [{ name: "SourceCode" }],
-                },
-              ],
-            },
-            {
-              name: "Build",
-              actions: [
-                {
-                  name: "Compile",
-                  actionTypeId: builder,
-                  configuration: { ProjectName: name },
-                  inputArtifacts: [{ name: "SourceCode" }],
-                  outputArtifacts: [{ name: "App" }],
-                  namespace: "Build",
-                },
-              ],
-            },
-            {
-              name: "Approval",
-              actions: [
-                {
-                  name: "Review",
-                  actionTypeId: { category: "Approval", owner: "AWS", provider: "Manual", version: "1" },
-                  configuration: { CustomData: "Ship it?" },
-                },
-              ],
-            },
-            {
-              name: "Deploy",
-              actions: [
-                {
-                  name: "Publish",
-                  actionTypeId: { category: "Deploy", owner: "AWS", provider: "S3", version: "1" },
-                  configuration: { BucketName: "demo-site-#{Build.Version}", Extract: "true" },
-                  inputArtifacts: [{ name: "App" }],
-                },
-              ],
-            },
-          ],
-        },
-      }),
-    );
-    say(`${bold("3.")} Created the pipeline ${bold(name)}: Source → Build (custom) → Approval (manual) → Deploy`);
+    const declaration = pipeline(name, { roleArn: `arn:aws:iam::${local.accountId}:role/demo-pipeline`, pipelineType: "V2" }, builder);
+    await client.send(new CreatePipelineCommand({ pipeline: declaration }));
+    say(`${bold("3.")} Created the pipeline ${bold(name)}: ${declaration.stages.map((s) => s.name).join(" → ")}`);
 
     // 4. The job worker: polls, acknowledges, runs the handler, reports the result.
     worker = createJobWorker({

@@ -86,6 +86,12 @@ export interface CodePipelineClientConfig {
   operationTimeout?: number;
   /** Milliseconds to establish a connection. Default 5 000. */
   connectionTimeout?: number;
+  /**
+   * Milliseconds a call waits for the credentials, region or endpoint provider before it fails
+   * with an error naming the provider (`CredentialsProviderError` or `ConfigurationError`); the
+   * lookup is not cached, so the next call asks again. Default 30 000; `0` waits without limit.
+   */
+  providerTimeout?: number;
   /** Receives one entry per call, with sensitive values redacted. */
   logger?: Logger;
   /** Appended to the user agent. */

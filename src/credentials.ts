@@ -5,13 +5,18 @@ import { CredentialsProviderError } from "./errors.js";
 export const REFRESH_WINDOW_MS = 5 * 60_000;
 
 /**
- * Longest wait for a credentials, region or endpoint provider, in ms: one that never settles
- * fails the calls waiting on it after 30 s (a credential process that asks for an MFA code fits).
+ * Default longest wait for a credentials, region or endpoint provider, in ms (the `providerTimeout`
+ * option): one that never settles fails the calls waiting on it after 30 s (a credential process
+ * that asks for an MFA code fits).
  */
 export const PROVIDER_TIMEOUT_MS = 30_000;
 
-/** Settles like `promise`, or rejects with `timedOut()` after `ms` (the timer never keeps Node alive). */
+/**
+ * Settles like `promise`, or rejects with `timedOut()` after `ms` (the timer never keeps Node alive).
+ * `0` or `Infinity` sets no limit.
+ */
 export function withTimeout<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  if (!(ms > 0 && ms !== Infinity)) return promise;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(timedOut()), ms);
@@ -26,10 +31,10 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, timedOut: () => 
  * A refresh asks the source with `forceRefresh`, so a caching source fetches again.
  * A failed lookup is not cached (the next call asks again), and every call that shared it
  * gets a `CredentialsProviderError` whose `cause` is what the source threw; a failed refresh
- * keeps credentials that have not yet expired. A lookup that takes longer than
- * `PROVIDER_TIMEOUT_MS` fails the same way; messages name the source by its function name.
+ * keeps credentials that have not yet expired. A lookup that takes longer than `timeoutMs`
+ * (0: no limit) fails the same way; messages name the source by its function name.
  */
-export function memoizeCredentials(source: AwsCredentialIdentity | AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+export function memoizeCredentials(source: AwsCredentialIdentity | AwsCredentialIdentityProvider, timeoutMs = PROVIDER_TIMEOUT_MS): AwsCredentialIdentityProvider {
   // Checked at the call, as in v3, so a client made from unset variables fails only when used.
   if (typeof source !== "function") return async () => check(source);
   const label = `the credentials provider${source.name ? ` "${source.name}"` : ""}`;
@@ -41,8 +46,8 @@ export function memoizeCredentials(source: AwsCredentialIdentity | AwsCredential
       const previous = current;
       try {
         const lookup = (async () => source(previous || options?.forceRefresh ? { forceRefresh: true } : undefined))();
-        const seconds = PROVIDER_TIMEOUT_MS / 1000;
-        return (current = check(await withTimeout(lookup, PROVIDER_TIMEOUT_MS, () => new CredentialsProviderError(`${label} did not answer within ${seconds} s`))));
+        const timedOut = () => new CredentialsProviderError(`${label} did not answer within ${timeoutMs} ms (providerTimeout)`);
+        return (current = check(await withTimeout(lookup, timeoutMs, timedOut)));
       } catch (e) {
         if (previous && !options?.forceRefresh && previous.expiration!.getTime() > Date.now()) return previous;
         throw typed(e, label);

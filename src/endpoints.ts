@@ -2,7 +2,7 @@
 // ./generated/endpoint-rules.ts, plus partition lookup, region checks and error messages that
 // say what to change. Same contract as a v3 `endpointProvider`. The client loads this module (a lazy
 // chunk in bundles) only for endpoints other than the standard one (see resolveDefaultEndpoint in region.ts).
-import { evaluateRules, namedRegions, partitions, type Partition } from "./generated/endpoint-rules.js";
+import { evaluateRules, partitions, type Partition } from "./generated/endpoint-rules.js";
 
 /** Endpoint rule parameters (names as in the rule set and in v3). */
 export interface EndpointParameters {
@@ -40,12 +40,7 @@ const hints: Record<string, string> = {
 const hostLabel = /^(?!.*-$)(?!-)[a-zA-Z0-9-]{1,63}$/;
 
 /** The `aws.partition` function of the rules engine. */
-const partition = (region: string): Partition => {
-  const i = namedRegions[region];
-  if (typeof i === "number") return partitions[i]![1];
-  for (const [re, p] of partitions) if (re.test(region)) return p;
-  return partitions[0]![1];
-};
+const partition = (region: string): Partition => (partitions.find(([re]) => re.test(region)) ?? partitions[0]!)[1];
 
 /**
  * Resolves the endpoint for the given parameters; a v3-compatible `endpointProvider`.

@@ -50,9 +50,11 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   const fromEnv = <K extends keyof EnvDefaults>(key: K, given: unknown, fallback: NonNullable<EnvDefaults[K]>) =>
     given !== undefined ? toProvider(given as any) : async () => (await env())[key] ?? fallback;
   if (input.region === "") throw new ConfigurationError(regionMissing);
+  if (input.providerTimeout !== undefined && !(typeof input.providerTimeout === "number" && input.providerTimeout >= 0))
+    throw new ConfigurationError(`providerTimeout must be a number of ms, 0 or more (0: no limit), got ${String(input.providerTimeout)}`);
   // The region as configured, which may be a FIPS pseudo-region such as "fips-us-east-1".
   const rawRegion = async (): Promise<string> => {
-    const r = input.region !== undefined ? await bounded(toProvider(input.region)(), "region") : (await env()).region;
+    const r = input.region !== undefined ? await bounded(toProvider(input.region)(), "region", config) : (await env()).region;
     if (!r) throw new ConfigurationError((input.region === undefined && (await env()).regionHint) || regionMissing);
     return r;
   };
@@ -70,6 +72,7 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
       input.credentials ??
         input.credentialDefaultProvider?.(input) ??
         runtime.defaultCredentials(input.profile, logger, () => config.region()),
+      providerTimeoutOf(input),
     ),
     useDualstackEndpoint: fromEnv("useDualstackEndpoint", input.useDualstackEndpoint, false),
     maxAttempts: fromEnv("maxAttempts", input.maxAttempts, DEFAULT_MAX_ATTEMPTS),
@@ -83,9 +86,13 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   return config;
 }
 
-/** A provider of the config's that never settles fails the calls waiting on it after PROVIDER_TIMEOUT_MS. */
-const bounded = <T>(p: Promise<T>, option: string): Promise<T> =>
-  withTimeout(p, PROVIDER_TIMEOUT_MS, () => new ConfigurationError(`The ${option} provider did not answer within ${PROVIDER_TIMEOUT_MS / 1000} s`));
+const providerTimeoutOf = (config: Pick<CodePipelineClientConfig, "providerTimeout">): number => config.providerTimeout ?? PROVIDER_TIMEOUT_MS;
+
+/** A provider of the config's that never settles fails the calls waiting on it after `providerTimeout` ms. */
+const bounded = <T>(p: Promise<T>, option: string, config: ResolvedConfig): Promise<T> => {
+  const ms = providerTimeoutOf(config);
+  return withTimeout(p, ms, () => new ConfigurationError(`The ${option} provider did not answer within ${ms} ms (providerTimeout)`));
+};
 
 const regionMissing = 'Region is missing: set the region option, e.g. new CodePipelineClient({ region: "us-east-1" })';
 
@@ -146,7 +153,7 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     runtime.loadSigner(),
     requestTimeoutOf(config),
   ]);
-  const custom = config.endpoint !== undefined ? await bounded(toProvider(config.endpoint)(), "endpoint") : defaults.endpointUrl;
+  const custom = config.endpoint !== undefined ? await bounded(toProvider(config.endpoint)(), "endpoint", config) : defaults.endpointUrl;
   const Endpoint = custom === undefined ? undefined : endpointToString(custom);
   const params = { Region: region, UseFIPS, UseDualStack: useDualstack, Endpoint };
   const endpoint = config.endpointProvider ? config.endpointProvider(params, { logger: config.logger }) : await resolveDefaultEndpoint(params);

@@ -4,7 +4,7 @@ import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import cases from "./generated/endpoint-tests.js";
 import { EndpointError, resolveEndpoint, type EndpointParameters } from "../src/endpoints.js";
 import { normalizeRegion, resolveDefaultEndpoint } from "../src/region.js";
-import { partitions, namedRegions } from "../src/generated/endpoint-rules.js";
+import { partitions } from "../src/generated/endpoint-rules.js";
 
 // The v3 client this package replaces, for side-by-side checks.
 const v3 = new CodePipelineClient({ region: "us-east-1" });
@@ -246,7 +246,8 @@ describe("normalizeRegion", () => {
 
 describe("the client's default provider (the standard endpoint inline, the rules otherwise)", () => {
   const regions = [
-    ...Object.keys(namedRegions),
+    // the named regions of partitions other than aws (alternatives in their partition's regex)
+    "aws-cn-global", "aws-iso-global", "aws-iso-b-global", "aws-iso-e-global", "aws-iso-f-global", "aws-us-gov-global",
     "us-east-1", "eu-west-1", "ap-southeast-5", "il-central-1", "mx-central-1", "cn-north-1", "us-gov-west-1",
     "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "eusc-de-east-1", "aws-global",
     "us_east-1", "us-east_x-1", `us-${"a".repeat(60)}-1`, "US-EAST-1", "us-east-1-", "xx-east-1", "", "fips-us-east-1",

@@ -206,24 +206,37 @@ function rulesFile(marker, ruleSet) {
   const usedAttrs = PARTITION_ATTRS.filter((a) => attrs.has(a));
   const partitionFields = usedAttrs.map((a) => `  ${a}: ${typeof PARTITIONS[0][a === "name" ? "id" : a]};\n`).join("");
 
-  // Named regions whose regex lookup would give another partition (e.g. aws-cn-global).
+  // Named regions whose regex lookup would give another partition (e.g. aws-cn-global) join their
+  // partition's regex as alternatives, so one ordered regex lookup places every region.
   const byRegex = (r) => PARTITIONS.find((p) => new RegExp(p.regionRegex).test(r)) ?? PARTITIONS[0];
-  const named = [];
+  const named = new Map(PARTITIONS.map((p) => [p, []]));
   const seen = new Set();
   for (const p of PARTITIONS) {
     for (const r of p.regions) {
       if (seen.has(r)) continue; // the first partition listing a region wins
       seen.add(r);
-      if (byRegex(r) !== p) named.push([r, PARTITIONS.indexOf(p)]);
+      if (byRegex(r) !== p) named.get(p).push(r);
     }
   }
-  named.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-
-  const partitionRows = PARTITIONS.map((p) => {
+  const regexes = PARTITIONS.map((p) => {
     if (p.regionRegex.includes("/")) fail(`region regex of ${p.id} contains "/"`);
-    const fields = usedAttrs.map((a) => `${a}: ${str(a === "name" ? p.id : p[a])}`);
-    return `  // ${p.id}\n  [/${p.regionRegex}/, { ${fields.join(", ")} }],\n`;
+    return [p.regionRegex, ...named.get(p).sort().map((r) => `^${r.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")}$`)].join("|");
+  });
+  // The table must place every listed region where partitions.json does.
+  const lookup = (r) => PARTITIONS[regexes.findIndex((re) => new RegExp(re).test(r))] ?? PARTITIONS[0];
+  const checked = new Set();
+  for (const p of PARTITIONS)
+    for (const r of p.regions) {
+      if (checked.has(r)) continue;
+      checked.add(r);
+      if (lookup(r) !== p) fail(`region ${r} would resolve to partition ${lookup(r).id}, not ${p.id}`);
+    }
+
+  const partitionRows = PARTITIONS.map((p, i) => {
+    const values = usedAttrs.map((a) => str(a === "name" ? p.id : p[a]));
+    return `  P(/${regexes[i]}/, ${values.join(", ")}), // ${p.id}\n`;
   }).join("");
+  const partitionParams = usedAttrs.map((a) => `${a}: ${typeof PARTITIONS[0][a === "name" ? "id" : a]}`).join(", ");
 
   const paramFields = Object.entries(params)
     .map(([n, p]) => `  ${n}?: ${p.type === "Boolean" ? "boolean" : "string"} | undefined;\n`)
@@ -241,16 +254,15 @@ ${paramFields}}
 export interface Partition {
 ${partitionFields}}
 
+const P = (re: RegExp, ${partitionParams}): readonly [RegExp, Partition] => [re, { ${usedAttrs.join(", ")} }];
+
 /**
- * Partitions in lookup order: a region belongs to the first partition whose regex matches it,
- * otherwise to the first partition ("aws"). Data: partitions.json v1.1 (@aws-sdk/core 3.981.0).
+ * Partitions in lookup order: a region belongs to the first partition whose regex matches it
+ * (the named regions of each partition are alternatives of its regex), otherwise to the first
+ * partition ("aws"). Data: partitions.json v1.1 (@aws-sdk/core 3.981.0).
  */
 export const partitions: ReadonlyArray<readonly [RegExp, Partition]> = [
 ${partitionRows}];
-
-/** Named regions that the regexes above would place in another partition: index into \`partitions\`. */
-export const namedRegions: Readonly<Record<string, number>> = {
-${named.map(([r, i]) => `  ${str(r)}: ${i},\n`).join("")}};
 
 /**
  * The rule tree as code. Returns the endpoint URL as a string, or throws \`error(message)\`

@@ -18,38 +18,23 @@ export interface Partition {
   supportsDualStack: boolean;
 }
 
+const P = (re: RegExp, dnsSuffix: string, dualStackDnsSuffix: string, supportsFIPS: boolean, supportsDualStack: boolean): readonly [RegExp, Partition] => [re, { dnsSuffix, dualStackDnsSuffix, supportsFIPS, supportsDualStack }];
+
 /**
- * Partitions in lookup order: a region belongs to the first partition whose regex matches it,
- * otherwise to the first partition ("aws"). Data: partitions.json v1.1 (@aws-sdk/core 3.981.0).
+ * Partitions in lookup order: a region belongs to the first partition whose regex matches it
+ * (the named regions of each partition are alternatives of its regex), otherwise to the first
+ * partition ("aws"). Data: partitions.json v1.1 (@aws-sdk/core 3.981.0).
  */
 export const partitions: ReadonlyArray<readonly [RegExp, Partition]> = [
-  // aws
-  [/^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$/, { dnsSuffix: "amazonaws.com", dualStackDnsSuffix: "api.aws", supportsFIPS: true, supportsDualStack: true }],
-  // aws-cn
-  [/^cn\-\w+\-\d+$/, { dnsSuffix: "amazonaws.com.cn", dualStackDnsSuffix: "api.amazonwebservices.com.cn", supportsFIPS: true, supportsDualStack: true }],
-  // aws-eusc
-  [/^eusc\-(de)\-\w+\-\d+$/, { dnsSuffix: "amazonaws.eu", dualStackDnsSuffix: "api.amazonwebservices.eu", supportsFIPS: true, supportsDualStack: true }],
-  // aws-iso
-  [/^us\-iso\-\w+\-\d+$/, { dnsSuffix: "c2s.ic.gov", dualStackDnsSuffix: "api.aws.ic.gov", supportsFIPS: true, supportsDualStack: true }],
-  // aws-iso-b
-  [/^us\-isob\-\w+\-\d+$/, { dnsSuffix: "sc2s.sgov.gov", dualStackDnsSuffix: "api.aws.scloud", supportsFIPS: true, supportsDualStack: true }],
-  // aws-iso-e
-  [/^eu\-isoe\-\w+\-\d+$/, { dnsSuffix: "cloud.adc-e.uk", dualStackDnsSuffix: "api.cloud-aws.adc-e.uk", supportsFIPS: true, supportsDualStack: true }],
-  // aws-iso-f
-  [/^us\-isof\-\w+\-\d+$/, { dnsSuffix: "csp.hci.ic.gov", dualStackDnsSuffix: "api.aws.hci.ic.gov", supportsFIPS: true, supportsDualStack: true }],
-  // aws-us-gov
-  [/^us\-gov\-\w+\-\d+$/, { dnsSuffix: "amazonaws.com", dualStackDnsSuffix: "api.aws", supportsFIPS: true, supportsDualStack: true }],
+  P(/^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$/, "amazonaws.com", "api.aws", true, true), // aws
+  P(/^cn\-\w+\-\d+$|^aws\-cn\-global$/, "amazonaws.com.cn", "api.amazonwebservices.com.cn", true, true), // aws-cn
+  P(/^eusc\-(de)\-\w+\-\d+$/, "amazonaws.eu", "api.amazonwebservices.eu", true, true), // aws-eusc
+  P(/^us\-iso\-\w+\-\d+$|^aws\-iso\-global$/, "c2s.ic.gov", "api.aws.ic.gov", true, true), // aws-iso
+  P(/^us\-isob\-\w+\-\d+$|^aws\-iso\-b\-global$/, "sc2s.sgov.gov", "api.aws.scloud", true, true), // aws-iso-b
+  P(/^eu\-isoe\-\w+\-\d+$|^aws\-iso\-e\-global$/, "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk", true, true), // aws-iso-e
+  P(/^us\-isof\-\w+\-\d+$|^aws\-iso\-f\-global$/, "csp.hci.ic.gov", "api.aws.hci.ic.gov", true, true), // aws-iso-f
+  P(/^us\-gov\-\w+\-\d+$|^aws\-us\-gov\-global$/, "amazonaws.com", "api.aws", true, true), // aws-us-gov
 ];
-
-/** Named regions that the regexes above would place in another partition: index into `partitions`. */
-export const namedRegions: Readonly<Record<string, number>> = {
-  "aws-cn-global": 1,
-  "aws-iso-b-global": 4,
-  "aws-iso-e-global": 5,
-  "aws-iso-f-global": 6,
-  "aws-iso-global": 3,
-  "aws-us-gov-global": 7,
-};
 
 /**
  * The rule tree as code. Returns the endpoint URL as a string, or throws `error(message)`

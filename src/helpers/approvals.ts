@@ -3,6 +3,7 @@
  */
 import { GetPipelineStateCommand } from "../../commands/GetPipelineStateCommand.js";
 import { PutApprovalResultCommand } from "../../commands/PutApprovalResultCommand.js";
+import type { GetPipelineStateOutput } from "../../models/models.js";
 import { type CommandSender, bound, checkClient, errorName } from "./internal.js";
 
 /** A manual approval waiting for an answer. */
@@ -180,6 +181,10 @@ async function decide(config: ApprovalsConfiguration, input: ApprovalDecision, s
     if (res.approvedAt) outcome.approvedAt = res.approvedAt;
     return outcome;
   } catch (error) {
+    // An earlier attempt of this call may have landed with its answer lost: the retry then finds the approval
+    // completed. It counts as done when the approval ended the way this call asked.
+    if (errorName(error) === "ApprovalAlreadyCompletedException" && mayHaveLanded(error) && (await endedAs(client, config, pending, status)))
+      return { ...where, status, token: pending.token, pipelineExecutionId: pending.pipelineExecutionId! };
     // The approval changed between reading the state and answering it.
     if (errorName(error) === "InvalidApprovalTokenException")
       throw new ApprovalTokenOutdatedError(
@@ -188,6 +193,20 @@ async function decide(config: ApprovalsConfiguration, input: ApprovalDecision, s
       );
     throw error;
   }
+}
+
+/** More than one attempt was sent, so an earlier one may have been carried out. */
+const mayHaveLanded = (error: unknown): boolean => ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
+
+/** Whether the approval `pending` belongs to ended as `status` asked (Succeeded when approved, Failed when rejected). */
+async function endedAs(client: CommandSender, config: ApprovalsConfiguration, pending: PendingApproval, status: "Approved" | "Rejected"): Promise<boolean> {
+  if (!pending.pipelineExecutionId) return false;
+  const state: GetPipelineStateOutput | undefined = await client
+    .send(new GetPipelineStateCommand({ name: pending.pipelineName }), { abortSignal: config.abortSignal })
+    .catch(() => undefined);
+  const stage = state?.stageStates?.find((s) => s.stageName === pending.stageName);
+  const run = stage?.actionStates?.find((a) => a.actionName === pending.actionName)?.latestExecution;
+  return stage?.latestExecution?.pipelineExecutionId === pending.pipelineExecutionId && run?.status === (status === "Approved" ? "Succeeded" : "Failed");
 }
 
 /**

@@ -3,7 +3,7 @@
  * always reports a result for the job, even when the function is about to
  * time out.
  */
-import type { AWSSessionCredentials, Artifact, EncryptionKey } from "../../models/models.js";
+import type { AWSSessionCredentials, Artifact, EncryptionKey, JobData } from "../../models/models.js";
 import { CodePipelineClient } from "../client.js";
 import { PutJobFailureResultCommand } from "../../commands/PutJobFailureResultCommand.js";
 import { PutJobSuccessResultCommand } from "../../commands/PutJobSuccessResultCommand.js";
@@ -62,6 +62,23 @@ export interface CodePipelineJobEvent {
       encryptionKey?: EncryptionKey;
     };
   };
+}
+
+/**
+ * The event's job data as the API's `JobData`, the shape a polled job has: an artifact's `revision: null`
+ * (the service's way of saying it has none) becomes an absent `revision`, as the client reads it from
+ * `PollForJobs`. The event itself is left as it is.
+ */
+function jobData(data: CodePipelineJobEvent["CodePipeline.job"]["data"] | undefined): JobData | undefined {
+  if (!data) return undefined;
+  const artifacts = (list: LambdaEventArtifact[]): Artifact[] => list.map(({ revision, ...rest }) => (revision === null ? rest : { ...rest, revision }));
+  const { inputArtifacts, outputArtifacts, artifactCredentials, ...rest } = data;
+  // The event type leaves configuration values and the session token optional to fit @types/aws-lambda; the event has them.
+  const out = rest as JobData;
+  if (artifactCredentials) out.artifactCredentials = artifactCredentials as AWSSessionCredentials;
+  if (inputArtifacts) out.inputArtifacts = artifacts(inputArtifacts);
+  if (outputArtifacts) out.outputArtifacts = artifacts(outputArtifacts);
+  return out;
 }
 
 /** The parts of the Lambda context this helper uses. */
@@ -191,7 +208,7 @@ export function createLambdaJobHandler<P = unknown>(
     const deadline = started + remainingAtStart - margin;
     const remainingTimeMs = () => Math.max(0, deadline - Date.now());
 
-    const base = toWorkerJob(jobId, raw.data as any, raw.accountId);
+    const base = toWorkerJob(jobId, jobData(raw.data), raw.accountId);
     const text = raw.data?.actionConfiguration?.configuration?.UserParameters;
     const job = Object.defineProperties(base, {
       userParameters: { value: parseUserParameters(text), enumerable: true, writable: true },

@@ -41,6 +41,12 @@ export interface LocalCodePipelineOptions {
   credentials?: LocalCredentials | LocalCredentials[];
   /** How long an AWS-owned action (or a stage condition rule) takes before it succeeds, in ms. Default 50. */
   actionDelayMs?: number;
+  /**
+   * How long a job handed out by `PollForJobs` or `PollForThirdPartyJobs` waits for its acknowledgement,
+   * in ms. A job nobody acknowledges in time (the poll's answer was lost, or the worker died) is queued
+   * again with a new nonce, and the next poll hands it out. Default 60 000.
+   */
+  jobAcknowledgeTimeoutMs?: number;
   /** Start an execution when a pipeline is created, as AWS does. Default false: tests start the executions they wait for. */
   startExecutionOnCreate?: boolean;
   /**
@@ -93,13 +99,16 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
   if (!/^[0-9]{12}$/.test(accountId)) throw new TypeError(`accountId must be 12 digits, got ${JSON.stringify(accountId)}`);
   const actionDelayMs = options.actionDelayMs ?? 50;
   if (!(actionDelayMs >= 0)) throw new TypeError(`actionDelayMs must be 0 or more, got ${String(options.actionDelayMs)}`);
+  const jobAcknowledgeTimeoutMs = options.jobAcknowledgeTimeoutMs ?? 60_000;
+  if (!(jobAcknowledgeTimeoutMs >= 0))
+    throw new TypeError(`jobAcknowledgeTimeoutMs must be 0 or more, got ${String(options.jobAcknowledgeTimeoutMs)}`);
   const given = options.credentials === undefined ? [] : Array.isArray(options.credentials) ? options.credentials : [options.credentials];
   for (const c of given)
     if (!c?.accessKeyId || !c.secretAccessKey) throw new TypeError("each credentials entry needs accessKeyId and secretAccessKey");
   const creds = given.length ? given : [{ accessKeyId: `AKIALOCAL${token(11).toUpperCase()}`, secretAccessKey: token(40) }];
   const keys = new Map(creds.map((c) => [c.accessKeyId, { ...c }]));
 
-  const engine = new Engine({ region, accountId, actionDelayMs, startExecutionOnCreate: options.startExecutionOnCreate ?? false });
+  const engine = new Engine({ region, accountId, actionDelayMs, jobAcknowledgeTimeoutMs, startExecutionOnCreate: options.startExecutionOnCreate ?? false });
   const service = new LocalService(engine);
   const log = options.log;
   const allowedOrigins = corsOrigins(options.cors);

@@ -13,14 +13,14 @@ export function jobHandlers(svc: LocalService): Handlers {
     AcknowledgeJob: (i: M.AcknowledgeJobInput): M.AcknowledgeJobOutput => {
       const job = svc.customJob(i.jobId!);
       if (i.nonce !== job.nonce) fail("InvalidNonceException", `The nonce does not match the job ${job.id}.`);
-      if (job.status === "Queued" || job.status === "Dispatched") job.status = "InProgress";
+      if (job.status === "Queued" || job.status === "Dispatched") eng.acknowledged(job);
       return { status: job.status };
     },
 
     AcknowledgeThirdPartyJob: (i: M.AcknowledgeThirdPartyJobInput): M.AcknowledgeThirdPartyJobOutput => {
       const job = svc.thirdPartyJob(i.jobId!, i.clientToken!);
       if (i.nonce !== job.nonce) fail("InvalidNonceException", `The nonce does not match the job ${job.id}.`);
-      if (job.status === "Queued" || job.status === "Dispatched") job.status = "InProgress";
+      if (job.status === "Queued" || job.status === "Dispatched") eng.acknowledged(job);
       return { status: job.status };
     },
 
@@ -104,7 +104,7 @@ export function jobHandlers(svc: LocalService): Handlers {
       );
       return {
         jobs: jobs.slice(0, i.maxBatchSize ?? 1).map((j) => {
-          j.status = "Dispatched";
+          eng.dispatch(j);
           return { id: j.id, data: eng.jobData(j), nonce: j.nonce, accountId: svc.accountId };
         }),
       };
@@ -118,7 +118,7 @@ export function jobHandlers(svc: LocalService): Handlers {
       const jobs = [...eng.jobs.values()].filter((j) => j.owner === "ThirdParty" && j.status === "Queued" && typeKey(j.run.decl.actionTypeId!) === key);
       return {
         jobs: jobs.slice(0, i.maxBatchSize ?? 1).map((j) => {
-          j.status = "Dispatched";
+          eng.dispatch(j);
           return { clientId: j.clientId, jobId: j.id };
         }),
       };

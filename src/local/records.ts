@@ -5,6 +5,7 @@ export interface EngineOptions {
   region: string;
   accountId: string;
   actionDelayMs: number;
+  jobAcknowledgeTimeoutMs: number;
   startExecutionOnCreate: boolean;
 }
 
@@ -144,6 +145,8 @@ export interface JobRec {
   clientId?: string;
   continuationToken?: string;
   credentials: M.AWSSessionCredentials;
+  /** Puts a dispatched job back in the queue when nobody acknowledges it. */
+  dispatchTimer?: NodeJS.Timeout;
 }
 
 export interface CustomTypeRec {

@@ -122,10 +122,32 @@ export abstract class StepRunner extends EngineStore {
     if (sr && sr.runs.get(run.decl.name!) === run) this.afterAction(run.exec, sr);
   }
 
+  /**
+   * Hands a queued job to a poller. A job nobody acknowledges within `jobAcknowledgeTimeoutMs`
+   * (the poll's answer was lost, or its worker died) goes back in the queue with a new nonce, so
+   * the next poll gets it and a late acknowledgement of the old hand-out is refused.
+   */
+  dispatch(job: JobRec): void {
+    job.status = "Dispatched";
+    this.cancel(job.dispatchTimer);
+    job.dispatchTimer = this.later(this.options.jobAcknowledgeTimeoutMs, () => {
+      job.dispatchTimer = undefined;
+      if (job.status !== "Dispatched") return;
+      job.status = "Queued";
+      job.nonce = nonce();
+    });
+  }
+
+  acknowledged(job: JobRec): void {
+    job.status = "InProgress";
+    this.cancel(job.dispatchTimer);
+    job.dispatchTimer = undefined;
+  }
+
   createJob(run: ActionRun, owner: "Custom" | "ThirdParty", continuationToken?: string): JobRec {
     const job: JobRec = {
       id: uuid(),
-      nonce: String(Math.floor(Math.random() * 1e9)),
+      nonce: nonce(),
       status: "Queued",
       owner,
       run,
@@ -250,3 +272,5 @@ export abstract class StepRunner extends EngineStore {
   }
 
 }
+
+const nonce = () => String(Math.floor(Math.random() * 1e9));

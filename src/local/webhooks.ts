@@ -76,13 +76,15 @@ export function triggerWebhook(engine: Engine, id: string, headers: Record<strin
   } catch {
     return { status: 400, body: { message: "The webhook payload is not JSON." } };
   }
-  for (const f of def.filters ?? []) {
-    const value = jsonPath(payload, f.jsonPath!);
-    const want = f.matchEquals?.replace(/\{(\$[^}]*)\}/g, (_, path: string) => String(jsonPath(payload, path) ?? ""));
-    if (value === undefined || (want !== undefined && String(value) !== want)) return { status: 200, body: { message: "The payload does not match the webhook filters; nothing started." } };
-  }
   const p = engine.pipelines.get(def.targetPipeline!);
   if (!p) return { status: 404, body: { message: `The pipeline ${def.targetPipeline} does not exist.` } };
+  // As the service does, `{Name}` in matchEquals stands for the target action's configuration property Name.
+  const config = p.decl.stages?.[0]?.actions?.find((a) => a.name === def.targetAction)?.configuration ?? {};
+  for (const f of def.filters ?? []) {
+    const value = jsonPath(payload, f.jsonPath!);
+    const want = f.matchEquals?.replace(/\{([^{}]+)\}/g, (whole, key: string) => (Object.hasOwn(config, key) ? config[key]! : whole));
+    if (value === undefined || (want !== undefined && String(value) !== want)) return { status: 200, body: { message: "The payload does not match the webhook filters; nothing started." } };
+  }
   w.lastTriggered = new Date();
   const e = engine.startExecution(p, { triggerType: "Webhook", triggerDetail: w.arn });
   return { status: 200, body: { pipelineExecutionId: e.id } };

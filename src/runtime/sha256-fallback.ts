@@ -1,4 +1,4 @@
-// The browser build points this import at the package's ES module twin (build/module), see tsup.config.ts.
+// The browser build points this import at the package's ES module twin (build/module): scripts/browser-plugins.mjs.
 import { RawSha256 } from "@aws-crypto/sha256-js/build/main/RawSha256.js";
 
 /**

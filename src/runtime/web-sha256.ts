@@ -22,7 +22,8 @@ export class WebSha256 implements Checksum {
     const secret = this.#secret;
     const subtle = globalThis.crypto?.subtle;
     if (!subtle) return (await import("./sha256-fallback.js")).sha256(this.#data, secret);
-    const data = (this.#data.length === 1 ? this.#data[0]! : join(this.#data)) as Uint8Array<ArrayBuffer>;
+    // one update is the usual case (the signer's); a Blob joins several
+    const data = this.#data.length === 1 ? (this.#data[0]! as Uint8Array<ArrayBuffer>) : await new Blob(this.#data as Uint8Array<ArrayBuffer>[]).arrayBuffer();
     if (secret === undefined) return new Uint8Array(await subtle.digest("SHA-256", data));
     // WebCrypto refuses an empty HMAC key; one zero byte is the same key (HMAC pads keys with zeros)
     const key = await subtle.importKey("raw", (secret.byteLength ? secret : new Uint8Array(1)) as Uint8Array<ArrayBuffer>, HMAC, false, ["sign"]);
@@ -34,13 +35,3 @@ export class WebSha256 implements Checksum {
 }
 
 const HMAC = { name: "HMAC", hash: "SHA-256" };
-
-const join = (parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-};

@@ -94,7 +94,51 @@ describe("providers that never settle", () => {
     expect(t).toBeLessThanOrEqual(30_500);
     const err = await pending;
     expect(err).toBeInstanceOf(CredentialsProviderError);
-    expect(err.message).toBe('the credentials provider "stuckProvider" did not answer within 30 s');
+    expect(err.message).toBe('the credentials provider "stuckProvider" did not answer within 30000 ms (providerTimeout)');
+  });
+
+  it("providerTimeout sets the bound for credentials, region and endpoint providers, and the next call asks again", async () => {
+    let asked = 0;
+    const client = clientWith(fakeHandler({ body: {} }), {
+      providerTimeout: 2_000,
+      credentials: function slowProvider() {
+        return ++asked === 1 ? new Promise(() => {}) : Promise.resolve(CREDENTIALS);
+      },
+    });
+    await getSettings(client.config);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const pending = failure(client.send(new ListPipelinesCommand({}), { requestTimeout: 0 }));
+    const t = await timeToSettle(pending);
+    // far below the default 30 s; the fake clock also runs while modules load under load, hence the slack
+    expect(t).toBeGreaterThanOrEqual(1_900);
+    expect(t).toBeLessThanOrEqual(10_000);
+    const err = await pending;
+    expect(err).toBeInstanceOf(CredentialsProviderError);
+    expect(err.message).toBe('the credentials provider "slowProvider" did not answer within 2000 ms (providerTimeout)');
+    vi.useRealTimers();
+    await expect(client.send(new ListPipelinesCommand({}))).resolves.toHaveProperty("$metadata");
+    expect(asked).toBe(2);
+
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    for (const option of ["region", "endpoint"] as const) {
+      const stuck = clientWith(fakeHandler({ body: {} }), { providerTimeout: 1_000, [option]: () => new Promise<never>(() => {}) });
+      const call = failure(stuck.send(new ListPipelinesCommand({})));
+      expect(await timeToSettle(call)).toBeLessThanOrEqual(10_000);
+      expect((await call).message).toBe(`The ${option} provider did not answer within 1000 ms (providerTimeout)`);
+    }
+  });
+
+  it("providerTimeout 0 waits for a slow provider without limit, and anything but a number of 0 or more is refused", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const client = clientWith(fakeHandler({ body: {} }), {
+      providerTimeout: 0,
+      credentials: () => new Promise((resolve) => setTimeout(() => resolve(CREDENTIALS), 45_000)),
+    });
+    const call = client.send(new ListPipelinesCommand({}), { requestTimeout: 0 });
+    expect(await timeToSettle(call)).toBeGreaterThanOrEqual(44_900);
+    await expect(call).resolves.toHaveProperty("$metadata");
+    for (const bad of [-1, Number.NaN, "30" as unknown as number])
+      expect(() => clientWith(fakeHandler({ body: {} }), { providerTimeout: bad })).toThrow(/providerTimeout must be a number of ms/);
   });
 
   it("a region provider that never answers fails the call after 30 s with a ConfigurationError naming it", async () => {
@@ -105,7 +149,7 @@ describe("providers that never settle", () => {
     expect(t).toBeLessThanOrEqual(30_500);
     const err = await pending;
     expect(err.name).toBe("ConfigurationError");
-    expect(err.message).toBe("The region provider did not answer within 30 s");
+    expect(err.message).toBe("The region provider did not answer within 30000 ms (providerTimeout)");
   });
 });
 

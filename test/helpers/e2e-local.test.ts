@@ -23,6 +23,7 @@ import {
   type JobWorker,
   type PipelineExecutionEvent,
 } from "../../src/index.js";
+import { customActionType, pipeline } from "../fixtures/pipeline.mjs";
 
 const builder = { category: "Build", owner: "Custom", provider: "E2EBuilder", version: "1" } as const;
 const fast = { minDelay: 0.02, maxDelay: 0.1, maxWaitTime: 30 };
@@ -32,55 +33,25 @@ let client: CodePipelineClient;
 let worker: JobWorker;
 /** What the worker's handler does with the next job that has no continuation token. */
 let mode: "succeed" | "fail" = "succeed";
-const handled: { target: string; continuationToken?: string; hasCredentials: boolean }[] = [];
+const handled: { project: string; continuationToken?: string; hasCredentials: boolean }[] = [];
 
 beforeAll(async () => {
   local = await startLocalCodePipeline({ actionDelayMs: 5 });
   client = new CodePipelineClient({ ...local.clientConfig, maxAttempts: 1 });
-  await client.send(
-    new CreateCustomActionTypeCommand({
-      ...builder,
-      configurationProperties: [{ name: "Target", required: true, key: true, secret: false, queryable: false }],
-      inputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
-      outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-    }),
-  );
-  await client.send(
-    new CreatePipelineCommand({
-      pipeline: {
-        name: "e2e",
-        roleArn: `arn:aws:iam::${local.accountId}:role/pipeline`,
-        artifactStore: { type: "S3", location: "e2e-artifacts" },
-        stages: [
-          {
-            name: "Source",
-            actions: [
-              {
-                name: "Fetch",
-                actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" },
-                configuration: { S3Bucket: "src", S3ObjectKey: "app.zip" },
-                outputArtifacts: [{ name: "src" }],
-              },
-            ],
-          },
-          { name: "Build", actions: [{ name: "Compile", actionTypeId: builder, configuration: { Target: "prod" }, inputArtifacts: [{ name: "src" }], namespace: "Build" }] },
-          { name: "Approve", actions: [{ name: "Release", actionTypeId: { category: "Approval", owner: "AWS", provider: "Manual", version: "1" } }] },
-        ],
-      },
-    }),
-  );
+  await client.send(new CreateCustomActionTypeCommand(customActionType(builder)));
+  await client.send(new CreatePipelineCommand({ pipeline: pipeline("e2e", { roleArn: `arn:aws:iam::${local.accountId}:role/pipeline` }, builder) }));
   worker = createJobWorker({
     client,
     actionTypeId: builder,
     pollIntervalMs: 10,
     concurrency: 2,
     handler: (job) => {
-      handled.push({ target: job.configuration.Target!, continuationToken: job.continuationToken, hasCredentials: !!job.artifactCredentials?.secretAccessKey });
+      handled.push({ project: job.configuration.ProjectName!, continuationToken: job.continuationToken, hasCredentials: !!job.artifactCredentials?.secretAccessKey });
       if (!job.continuationToken) {
         if (mode === "fail") throw new JobFailedError("compiler crashed", { type: "JobFailed" });
         return { continuationToken: "half-way", executionDetails: { summary: "compiling", percentComplete: 50 } };
       }
-      return { executionDetails: { summary: "compiled", percentComplete: 100 }, outputVariables: { IMAGE: "app:1" } };
+      return { executionDetails: { summary: "compiled", percentComplete: 100 }, outputVariables: { Version: "1.0.1" } };
     },
   });
 });
@@ -103,16 +74,16 @@ describe("workflow helpers against the local endpoint", () => {
       events.push(event);
       if (event.type === "approval") {
         const pending = await listPendingApprovals({ client }, { pipelineName: "e2e" });
-        expect(pending).toEqual([expect.objectContaining({ stageName: "Approve", actionName: "Release", token: event.token, pipelineExecutionId })]);
+        expect(pending).toEqual([expect.objectContaining({ stageName: "Approve", actionName: "Review", token: event.token, pipelineExecutionId })]);
         // a caller who means another execution is stopped before anything is sent
         await expect(
-          approvePendingApproval({ client }, { pipelineName: "e2e", stageName: "Approve", actionName: "Release", pipelineExecutionId: "00000000-0000-4000-8000-000000000000" }),
+          approvePendingApproval({ client }, { pipelineName: "e2e", stageName: "Approve", actionName: "Review", pipelineExecutionId: "00000000-0000-4000-8000-000000000000" }),
         ).rejects.toBeInstanceOf(ApprovalTokenOutdatedError);
-        const outcome = await approvePendingApproval({ client }, { pipelineName: "e2e", stageName: "Approve", actionName: "Release", summary: "ship it", pipelineExecutionId });
+        const outcome = await approvePendingApproval({ client }, { pipelineName: "e2e", stageName: "Approve", actionName: "Review", summary: "ship it", pipelineExecutionId });
         expect(outcome).toMatchObject({ status: "Approved", token: event.token, pipelineExecutionId });
         // the token just used is now outdated
         await expect(
-          approvePendingApproval({ client }, { pipelineName: "e2e", stageName: "Approve", actionName: "Release", token: event.token }),
+          approvePendingApproval({ client }, { pipelineName: "e2e", stageName: "Approve", actionName: "Review", token: event.token }),
         ).rejects.toBeInstanceOf(ApprovalTokenOutdatedError);
       }
     }
@@ -120,8 +91,8 @@ describe("workflow helpers against the local endpoint", () => {
     const result = await waiting;
     expect(result).toMatchObject({ state: "SUCCESS", status: "Succeeded", execution: { pipelineExecutionId } });
     expect(handled.slice(0, 2)).toEqual([
-      { target: "prod", continuationToken: undefined, hasCredentials: true },
-      { target: "prod", continuationToken: "half-way", hasCredentials: true },
+      { project: "app", continuationToken: undefined, hasCredentials: true },
+      { project: "app", continuationToken: "half-way", hasCredentials: true },
     ]);
     const types = events.map((e) => e.type);
     expect(types[0]).toBe("execution");
@@ -131,7 +102,7 @@ describe("workflow helpers against the local endpoint", () => {
 
     const runs = (await client.send(new ListActionExecutionsCommand({ pipelineName: "e2e", filter: { pipelineExecutionId } }))).actionExecutionDetails!;
     const compile = runs.find((r) => r.actionName === "Compile")!;
-    expect(compile.output?.outputVariables).toEqual({ IMAGE: "app:1" });
+    expect(compile.output?.outputVariables).toEqual({ Version: "1.0.1" });
   });
 
   it("reports a failing job, and the waiter names the failed stage and action", async () => {

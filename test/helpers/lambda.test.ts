@@ -35,6 +35,32 @@ afterEach(() => {
 });
 
 describe("createLambdaJobHandler", () => {
+  it("an artifact the event sends with revision: null has no revision in the job, as its type says; the event is left as it is", async () => {
+    const location = (objectKey: string) => ({ type: "S3" as const, s3Location: { bucketName: "artifacts", objectKey } });
+    // as Lambda delivers it: artifacts without a revision carry revision: null
+    const raw = event(undefined, {
+      inputArtifacts: [
+        { name: "src", revision: null, location: location("app/src.zip") },
+        { name: "build", revision: "r1", location: location("app/build.zip") },
+      ],
+      outputArtifacts: [{ name: "out", revision: null, location: location("app/out.zip") }],
+    });
+    const sent = JSON.stringify(raw);
+    let seen: LambdaJob | undefined;
+    const handler = createLambdaJobHandler((job) => void (seen = job), { client: service().client });
+    expect(await handler(raw, contextWith(60_000))).toEqual({ jobId: JOB, outcome: "succeeded" });
+
+    const revisions = (list: object[]) => list.map((a) => ("revision" in a ? (a as { revision: unknown }).revision : "absent"));
+    expect(revisions(seen!.inputArtifacts)).toEqual(["absent", "r1"]);
+    expect(revisions(seen!.outputArtifacts)).toEqual(["absent"]);
+    expect(revisions(seen!.data.inputArtifacts!)).toEqual(["absent", "r1"]);
+    expect(revisions(seen!.data.outputArtifacts!)).toEqual(["absent"]);
+    // every revision the handler can read has the type's runtime shape
+    for (const a of [...seen!.inputArtifacts, ...seen!.outputArtifacts]) expect(["string", "undefined"]).toContain(typeof a.revision);
+    expect(seen!.inputArtifacts[0]).toEqual({ name: "src", location: location("app/src.zip") });
+    expect(JSON.stringify(raw)).toBe(sent);
+  });
+
   it("hands the handler a typed job and reports success with the result", async () => {
     const svc = service();
     let seen: LambdaJob<{ env: string; replicas: number }> | undefined;

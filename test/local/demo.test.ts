@@ -16,7 +16,7 @@ it("the demo exits 0 after a successful run", async () => {
   for (const line of [
     /stage +Build +Succeeded/,
     /worker +resumed job .* with continuation token "link-step"/,
-    /approval Approval\/Review is waiting/,
+    /approval Approve\/Review is waiting/,
     /stage +Deploy +Succeeded/,
     /✔ execution .* Succeeded/,
     /threw PipelineNotFoundException \(instanceof PipelineNotFoundException: true, HTTP 400/,

@@ -1,9 +1,10 @@
-import type { PipelineDeclaration } from "../../models/index.js";
+import { customActionType } from "../fixtures/pipeline.mjs";
 import { CodePipelineClient, GetPipelineExecutionCommand, GetPipelineStateCommand, PollForJobsCommand } from "../../src/index.js";
 import { startLocalCodePipeline, type LocalCodePipeline, type LocalCodePipelineOptions } from "../../src/local/index.js";
 
-export const ROLE = "arn:aws:iam::000000000000:role/pipeline-role";
-export const BUILD_TYPE = { category: "Build", owner: "Custom", provider: "LocalBuilder", version: "1" } as const;
+export { BUILD_TYPE, ROLE, pipeline, shortPipeline } from "../fixtures/pipeline.mjs";
+/** The CreateCustomActionType input of BUILD_TYPE. */
+export const customBuildType = customActionType();
 
 /** Starts an endpoint that checks its own responses against the model, and a client for it. */
 export async function setup(options: LocalCodePipelineOptions = {}): Promise<{ local: LocalCodePipeline; client: CodePipelineClient }> {
@@ -11,66 +12,6 @@ export async function setup(options: LocalCodePipelineOptions = {}): Promise<{ l
   const client = new CodePipelineClient({ ...local.clientConfig, maxAttempts: 1 });
   return { local, client };
 }
-
-/** Source (S3) -> Build (custom) -> Approve (manual) -> Deploy (S3). */
-export function pipeline(name: string, extra: Partial<PipelineDeclaration> = {}): PipelineDeclaration {
-  return {
-    name,
-    roleArn: ROLE,
-    artifactStore: { type: "S3", location: "local-artifacts" },
-    stages: [
-      {
-        name: "Source",
-        actions: [
-          {
-            name: "Checkout",
-            actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" },
-            configuration: { S3Bucket: "sources", S3ObjectKey: "app.zip" },
-            outputArtifacts: [{ name: "SourceOutput" }],
-          },
-        ],
-      },
-      {
-        name: "Build",
-        actions: [
-          {
-            name: "Compile",
-            actionTypeId: { ...BUILD_TYPE },
-            configuration: { ProjectName: "app" },
-            inputArtifacts: [{ name: "SourceOutput" }],
-            outputArtifacts: [{ name: "BuildOutput" }],
-            namespace: "BuildVariables",
-          },
-        ],
-      },
-      {
-        name: "Approve",
-        actions: [{ name: "Review", actionTypeId: { category: "Approval", owner: "AWS", provider: "Manual", version: "1" } }],
-      },
-      {
-        name: "Deploy",
-        actions: [
-          {
-            name: "Publish",
-            actionTypeId: { category: "Deploy", owner: "AWS", provider: "S3", version: "1" },
-            configuration: { BucketName: "site-#{BuildVariables.Flavor}", Extract: "true" },
-            inputArtifacts: [{ name: "BuildOutput" }],
-          },
-        ],
-      },
-    ],
-    ...extra,
-  };
-}
-
-export const customBuildType = {
-  category: BUILD_TYPE.category,
-  provider: BUILD_TYPE.provider,
-  version: BUILD_TYPE.version,
-  configurationProperties: [{ name: "ProjectName", required: true, key: true, secret: false, queryable: true }],
-  inputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
-  outputArtifactDetails: { minimumCount: 0, maximumCount: 1 },
-};
 
 /** Polls `check` until it returns a value (not undefined), for at most `ms`. */
 export async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 5000): Promise<T> {

@@ -58,7 +58,7 @@ describe("a full execution", () => {
       handler: async (job) => {
         seen.push(job.continuationToken ?? "first");
         if (!job.continuationToken) return { continuationToken: "part-2", executionDetails: { summary: "half", percentComplete: 50 } };
-        return { outputVariables: { Flavor: "blue" }, executionDetails: { summary: "built", percentComplete: 100 } };
+        return { outputVariables: { Version: "blue" }, executionDetails: { summary: "built", percentComplete: 100 } };
       },
     });
     try {
@@ -95,7 +95,7 @@ describe("a full execution", () => {
         "Source/Checkout:Succeeded",
       ]);
       expect(runs.actionExecutionDetails?.[0]?.input?.resolvedConfiguration?.BucketName).toBe("site-blue");
-      expect(runs.actionExecutionDetails?.[2]?.output?.outputVariables).toEqual({ Flavor: "blue" });
+      expect(runs.actionExecutionDetails?.[2]?.output?.outputVariables).toEqual({ Version: "blue" });
     } finally {
       await worker.stop({ timeoutMs: 0 });
     }

@@ -458,12 +458,12 @@ describe("custom jobs", () => {
     );
     const huge = Object.fromEntries(Array.from({ length: 130 }, (_, i) => [`k${i}`, "x".repeat(1000)]));
     await rejection(send(new C.PutJobSuccessResultCommand({ jobId: resumed.id, outputVariables: huge })), C.OutputVariablesSizeExceededException);
-    await send(new C.PutJobSuccessResultCommand({ jobId: resumed.id, outputVariables: { Flavor: "green" }, executionDetails: { summary: "built", externalExecutionId: "build-42" } }));
+    await send(new C.PutJobSuccessResultCommand({ jobId: resumed.id, outputVariables: { Version: "green" }, executionDetails: { summary: "built", externalExecutionId: "build-42" } }));
     await send(new C.PutApprovalResultCommand({ pipelineName: "jobs", stageName: "Approve", actionName: "Review", token: await approvalToken(client, "jobs", "Approve", "Review"), result: { status: "Approved", summary: "ok" } }));
     await waitForStatus(client, "jobs", id!, "Succeeded");
     const runs = await send(new C.ListActionExecutionsCommand({ pipelineName: "jobs", filter: { pipelineExecutionId: id } }));
     const compile = runs.actionExecutionDetails!.find((a) => a.actionName === "Compile")!;
-    expect(compile.output).toMatchObject({ outputVariables: { Flavor: "green" }, executionResult: { externalExecutionId: "build-42", externalExecutionSummary: "built" } });
+    expect(compile.output).toMatchObject({ outputVariables: { Version: "green" }, executionResult: { externalExecutionId: "build-42", externalExecutionSummary: "built" } });
     expect(runs.actionExecutionDetails!.find((a) => a.actionName === "Publish")?.input?.resolvedConfiguration?.BucketName).toBe("site-green");
 
     await rejection(send(new C.GetJobDetailsCommand({ jobId: "00000000-0000-4000-8000-000000000000" })), C.JobNotFoundException);
@@ -539,7 +539,7 @@ describe("approvals", () => {
     await send(new C.CreatePipelineCommand({ pipeline: pipeline("approvals") }));
     const { pipelineExecutionId: id } = await send(new C.StartPipelineExecutionCommand({ name: "approvals" }));
     const job = await nextJob(client, BUILD_TYPE);
-    await send(new C.PutJobSuccessResultCommand({ jobId: job.id, outputVariables: { Flavor: "x" } }));
+    await send(new C.PutJobSuccessResultCommand({ jobId: job.id, outputVariables: { Version: "x" } }));
     const token = await approvalToken(client, "approvals", "Approve", "Review");
     const where = { pipelineName: "approvals", stageName: "Approve", actionName: "Review" };
     await rejection(
@@ -565,7 +565,7 @@ describe("approvals", () => {
   it("a rejected approval fails the execution; its token is outdated after a retry", async () => {
     await send(new C.CreatePipelineCommand({ pipeline: pipeline("rejects") }));
     const { pipelineExecutionId: id } = await send(new C.StartPipelineExecutionCommand({ name: "rejects" }));
-    await send(new C.PutJobSuccessResultCommand({ jobId: (await nextJob(client, BUILD_TYPE)).id, outputVariables: { Flavor: "x" } }));
+    await send(new C.PutJobSuccessResultCommand({ jobId: (await nextJob(client, BUILD_TYPE)).id, outputVariables: { Version: "x" } }));
     const where = { pipelineName: "rejects", stageName: "Approve", actionName: "Review" };
     const token = await approvalToken(client, "rejects", "Approve", "Review");
     await send(new C.PutApprovalResultCommand({ ...where, token, result: { status: "Rejected", summary: "not today" } }));
@@ -677,7 +677,7 @@ describe("webhooks", () => {
     await rejection(send(new C.RegisterWebhookWithThirdPartyCommand({ webhookName: "nope" })), C.WebhookNotFoundException);
     await rejection(send(new C.DeregisterWebhookWithThirdPartyCommand({})), C.WebhookNotFoundException);
 
-    // "{Branch}" is not a JSONPath reference, so it is compared literally.
+    // The target action has no configuration property Branch, so "{Branch}" stays as written.
     const miss = await fetch(put.webhook!.url, { method: "POST", body: JSON.stringify({ ref: "refs/heads/main" }) });
     expect(await miss.json()).toEqual({ message: expect.stringContaining("does not match") });
     await send(new C.PutWebhookCommand({ webhook: { ...definition, filters: [{ jsonPath: "$.ref", matchEquals: "refs/heads/main" }] } }));
@@ -700,6 +700,45 @@ describe("webhooks", () => {
     await send(new C.DeleteWebhookCommand({ name: "on-push" }));
     expect((await send(new C.ListWebhooksCommand({}))).webhooks?.some((w) => w.definition.name === "on-push")).toBe(false);
     expect((await fetch(put.webhook!.url, { method: "POST", body: "{}" })).status).toBe(404);
+  });
+
+  it("matchEquals takes {Name} as the target action's configuration property Name, as the service does", async () => {
+    const codeCommit = { category: "Source", owner: "AWS", provider: "CodeCommit", version: "1" } as const;
+    const decl = simple("branch-hook");
+    decl.stages![0]!.actions![0] = { name: "Repo", actionTypeId: codeCommit, configuration: { RepositoryName: "app", BranchName: "release" }, outputArtifacts: [{ name: "Src" }] };
+    await send(new C.CreatePipelineCommand({ pipeline: decl }));
+    const hook = async (matchEquals: string) =>
+      (
+        await send(
+          new C.PutWebhookCommand({
+            webhook: {
+              name: "branch",
+              targetPipeline: "branch-hook",
+              targetAction: "Repo",
+              filters: [{ jsonPath: "$.ref", matchEquals }],
+              authentication: "UNAUTHENTICATED",
+              authenticationConfiguration: {},
+            },
+          }),
+        )
+      ).webhook!.url;
+    const post = async (url: string, payload: object) => (await (await fetch(url, { method: "POST", body: JSON.stringify(payload) })).json()) as { pipelineExecutionId?: string; message?: string };
+
+    const url = await hook("refs/heads/{BranchName}");
+    expect((await post(url, { ref: "refs/heads/main" })).message).toMatch(/does not match/);
+    const started = await post(url, { ref: "refs/heads/release" });
+    expect(started.pipelineExecutionId).toEqual(expect.any(String));
+    await waitForStatus(client, "branch-hook", started.pipelineExecutionId!, "Succeeded");
+
+    // Several placeholders; a name the action's configuration lacks stays as written.
+    await hook("{RepositoryName}:{BranchName}");
+    expect((await post(url, { ref: "app:release" })).pipelineExecutionId).toEqual(expect.any(String));
+    await hook("refs/heads/{Branch}");
+    expect((await post(url, { ref: "refs/heads/release" })).message).toMatch(/does not match/);
+    expect((await post(url, { ref: "refs/heads/{Branch}" })).pipelineExecutionId).toEqual(expect.any(String));
+    // A JSONPath between braces is not a placeholder the service knows: compared as written.
+    await hook("{$.ref}");
+    expect((await post(url, { ref: "refs/heads/release" })).message).toMatch(/does not match/);
   });
 
   it("a GITHUB_HMAC webhook checks the payload signature", async () => {

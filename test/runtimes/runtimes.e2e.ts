@@ -99,6 +99,9 @@ beforeAll(async () => {
   app = path.join(home, "app");
   mkdirSync(path.join(app, "node_modules"), { recursive: true });
   for (const f of ["smoke.mjs", "main.mjs", "worker.mjs"]) copyFileSync(path.join(HERE, f), path.join(app, f));
+  // the shared pipeline fixture, at the same place relative to smoke.mjs as in the repository
+  mkdirSync(path.join(home, "fixtures"));
+  copyFileSync(path.join(HERE, "..", "fixtures", "pipeline.mjs"), path.join(home, "fixtures", "pipeline.mjs"));
   writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "smoke-app", private: true, type: "module", dependencies: { "codepipeline-client": "*" } }));
   symlinkSync(ROOT, path.join(app, "node_modules", "codepipeline-client"));
   // A server that accepts requests and never answers: for the abort and the timeout.

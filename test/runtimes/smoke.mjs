@@ -17,36 +17,7 @@ import {
   paginateListPipelines,
   waitUntilPipelineExecutionComplete,
 } from "codepipeline-client";
-
-const pipeline = (name) => ({
-  name,
-  roleArn: "arn:aws:iam::000000000000:role/pipeline",
-  artifactStore: { type: "S3", location: "artifacts" },
-  stages: [
-    {
-      name: "Source",
-      actions: [
-        {
-          name: "Checkout",
-          actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" },
-          configuration: { S3Bucket: "sources", S3ObjectKey: "app.zip" },
-          outputArtifacts: [{ name: "Src" }],
-        },
-      ],
-    },
-    {
-      name: "Deploy",
-      actions: [
-        {
-          name: "Publish",
-          actionTypeId: { category: "Deploy", owner: "AWS", provider: "S3", version: "1" },
-          configuration: { BucketName: "site", Extract: "true" },
-          inputArtifacts: [{ name: "Src" }],
-        },
-      ],
-    },
-  ],
-});
+import { shortPipeline } from "../fixtures/pipeline.mjs";
 
 /** Runs one check, recording its outcome or the error that ended it. */
 async function check(results, name, fn) {
@@ -75,7 +46,7 @@ export async function runSmoke({ endpoint, stallEndpoint, clientConfig = {} }) {
   await check(results, "create pipelines", async () => {
     const out = [];
     for (const name of names) {
-      const { pipeline: created, $metadata } = await client.send(new CreatePipelineCommand({ pipeline: pipeline(name) }));
+      const { pipeline: created, $metadata } = await client.send(new CreatePipelineCommand({ pipeline: shortPipeline(name) }));
       out.push({ name: created?.name, version: created?.version, status: $metadata.httpStatusCode });
     }
     return out;

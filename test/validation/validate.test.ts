@@ -2,45 +2,11 @@ import { describe, expect, it } from "vitest";
 import { findProblems, validateShape } from "../../src/validation/index.js";
 import { operations } from "../../src/generated/shapes.js";
 import { samples } from "../generated/samples.js";
+import { pipeline } from "../fixtures/pipeline.mjs";
 
-const ROLE = "arn:aws:iam::123456789012:role/pipeline-role";
-
-/** A CreatePipeline input the service accepts. */
+/** A CreatePipeline input the service accepts: the shared pipeline, V2 and queued, with a tag. */
 function goodPipeline(): any {
-  return {
-    pipeline: {
-      name: "app-pipeline",
-      roleArn: ROLE,
-      artifactStore: { type: "S3", location: "my-artifact-bucket" },
-      stages: [
-        {
-          name: "Source",
-          actions: [
-            {
-              name: "Checkout",
-              actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" },
-              configuration: { S3Bucket: "src-bucket", S3ObjectKey: "app.zip" },
-              outputArtifacts: [{ name: "SourceOutput" }],
-              runOrder: 1,
-            },
-          ],
-        },
-        {
-          name: "Build",
-          actions: [
-            {
-              name: "Compile",
-              actionTypeId: { category: "Build", owner: "Custom", provider: "MyBuilder", version: "1" },
-              inputArtifacts: [{ name: "SourceOutput" }],
-            },
-          ],
-        },
-      ],
-      pipelineType: "V2",
-      executionMode: "QUEUED",
-    },
-    tags: [{ key: "team", value: "ci" }],
-  };
+  return { pipeline: pipeline("app-pipeline", { pipelineType: "V2", executionMode: "QUEUED" }), tags: [{ key: "team", value: "ci" }] };
 }
 
 describe("validateShape", () => {
