@@ -75,13 +75,13 @@ export const runtime: Runtime = {
       for await (const chunk of body as AsyncIterable<Buffer | string>) add(chunk);
       return Buffer.concat(chunks);
     }
-    // A response that came in whole with its headers (most do) is buffered already: read it at once (the
-    // stream then ends by itself and frees its socket), without flowing mode and its events.
+    // A response that came in whole with its headers (most do) is buffered already: read it at once, without
+    // flowing mode and its events. The stream then ends by itself; waiting for that lets node:http free the
+    // socket before the next call asks for one.
     const res = stream as NodeJS.ReadableStream & { complete?: boolean; readableLength?: number; readableFlowing?: boolean | null };
     if (res.complete && res.readableLength && res.readableFlowing === null) {
-      const data = res.read() as Buffer | string | null;
-      if (data != null) add(data);
-      if (!res.readableLength) return chunks[0] ?? new Uint8Array(0);
+      add(res.read() as Buffer | string);
+      if (!res.readableLength) return new Promise((resolve) => res.once("end", () => resolve(chunks[0]!)));
     }
     // Plain events: cheaper than an async iterator on every response.
     return new Promise<Uint8Array>((resolve, reject) => {
