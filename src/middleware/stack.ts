@@ -1,18 +1,26 @@
 import type {
-  Handler,
+  AbsoluteLocation,
+  DeserializeHandler,
   HandlerExecutionContext,
+  HandlerOptions,
+  InitializeHandler,
+  InitializeHandlerOptions,
+  InitializeMiddleware,
   MiddlewareStack,
   MiddlewareType,
   Pluggable,
   Priority,
   RelativeLocation,
+  RelativeMiddlewareOptions,
   Step,
 } from "@smithy/types";
 
-type Mw = MiddlewareType<any, any>;
+/** A middleware as the stack calls it, whatever its step: the next handler in, its own handler out. */
+type Wrap<I extends object, O extends object> = (next: InitializeHandler<I, O>, context: HandlerExecutionContext) => InitializeHandler<I, O>;
 
-interface Entry {
-  mw: Mw;
+/** A middleware and where it goes. */
+interface Placed<M = unknown> {
+  mw: M;
   name?: string;
   aliases?: string[];
   tags?: string[];
@@ -28,9 +36,9 @@ interface Entry {
 const STEPS: Step[] = ["initialize", "serialize", "build", "finalizeRequest", "deserialize"];
 const PRIORITIES: Priority[] = ["high", "normal", "low"];
 
-const names = (e: Entry): string[] => (e.name ? [e.name, ...(e.aliases ?? [])] : e.aliases ?? []);
+const names = (e: Placed): string[] => (e.name ? [e.name, ...(e.aliases ?? [])] : e.aliases ?? []);
 
-const label = (e: Entry): string =>
+const label = (e: Placed): string =>
   `${e.name ?? "anonymous"}${e.aliases?.length ? ` (a.k.a. ${e.aliases.join(",")})` : ""} - ${e.step ?? `${e.relation} ${e.toMiddleware}`}`;
 
 /**
@@ -43,6 +51,8 @@ const label = (e: Entry): string =>
  * stack changes.
  */
 export function constructStack<I extends object, O extends object>(): MiddlewareStack<I, O> {
+  type Mw = MiddlewareType<I, O>;
+  type Entry = Placed<Mw>;
   let entries: Entry[] = [];
   let sorted: { list: Entry[]; missing: Entry[] } | undefined;
   let debug = false;
@@ -106,11 +116,11 @@ export function constructStack<I extends object, O extends object>(): Middleware
   };
 
   const stack: MiddlewareStack<I, O> = {
-    add(mw: Mw, options: any = {}) {
+    add(mw: Mw, options: HandlerOptions & AbsoluteLocation = {}) {
       const { name, tags, override, aliases, step = "initialize", priority = "normal" } = options;
       add({ mw, name, tags, override, aliases, step, priority });
     },
-    addRelativeTo(mw: Mw, options: any) {
+    addRelativeTo(mw: Mw, options: RelativeMiddlewareOptions) {
       const { name, tags, override, aliases, relation, toMiddleware } = options;
       add({ mw, name, tags, override, aliases, relation, toMiddleware });
     },
@@ -120,8 +130,8 @@ export function constructStack<I extends object, O extends object>(): Middleware
     clone() {
       return copyInto(constructStack<I, O>());
     },
-    concat(from: any) {
-      const copy = copyInto(constructStack<any, any>());
+    concat(from: MiddlewareStack<I, O>) {
+      const copy = copyInto(constructStack<I, O>());
       copy.use(from);
       copy.identifyOnResolve(debug || (from.identifyOnResolve?.() ?? false));
       return copy;
@@ -144,25 +154,27 @@ export function constructStack<I extends object, O extends object>(): Middleware
       if (typeof toggle === "boolean") debug = toggle;
       return debug;
     },
-    resolve(handler: any, context: HandlerExecutionContext) {
+    resolve(handler: DeserializeHandler<I, O>, context: HandlerExecutionContext) {
       const { list, missing } = order();
       const lost = missing[0];
       if (lost)
         throw new Error(
           `Middleware '${lost.toMiddleware}' is not in the stack, so '${lost.name ?? "anonymous"}' cannot be added ${lost.relation} it`,
         );
-      let h: Handler<any, any> = handler;
-      for (let i = list.length - 1; i >= 0; i--) h = list[i]!.mw(h as any, context) as Handler<any, any>;
+      // every step's handler takes the arguments of the step before it, which the stack passes on as they are
+      let h = handler as InitializeHandler<I, O>;
+      for (let i = list.length - 1; i >= 0; i--) h = (list[i]!.mw as Wrap<I, O>)(h, context);
       if (debug) console.log(stack.identify());
-      return h as any;
+      return h;
     },
   } as MiddlewareStack<I, O>;
 
-  const copyInto = <S extends MiddlewareStack<any, any>>(to: S): S => {
+  const copyInto = (to: MiddlewareStack<I, O>): MiddlewareStack<I, O> => {
     for (const e of entries) {
       const { mw, step, relation, ...options } = e;
-      if (step) to.add(mw as any, { step, ...options } as any);
-      else to.addRelativeTo(mw as any, { relation, ...options } as any);
+      // an entry's middleware was added at its step, so it fits there
+      if (step) to.add(mw as InitializeMiddleware<I, O>, { step, ...options } as InitializeHandlerOptions & AbsoluteLocation);
+      else to.addRelativeTo(mw, { relation, ...options } as RelativeMiddlewareOptions);
     }
     to.identifyOnResolve?.(debug);
     return to;
