@@ -11,7 +11,11 @@ export interface AcknowledgeJobCommandInput extends AcknowledgeJobInput {}
 /** The output of {@link AcknowledgeJobCommand}: the members of {@link AcknowledgeJobOutput} and `$metadata`. */
 export interface AcknowledgeJobCommandOutput extends AcknowledgeJobOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "AcknowledgeJob", e: [InvalidNonceException, JobNotFoundException, ValidationException], i: AcknowledgeJobInput$ };
+const op: OperationSpec = {
+  name: "AcknowledgeJob",
+  errors: [InvalidNonceException, JobNotFoundException, ValidationException],
+  input: AcknowledgeJobInput$,
+};
 
 /**
  * Confirms that a job worker has taken a job of a custom action. Call it after `PollForJobs` returned

@@ -17,9 +17,9 @@ export interface AcknowledgeThirdPartyJobCommandInput extends AcknowledgeThirdPa
 export interface AcknowledgeThirdPartyJobCommandOutput extends AcknowledgeThirdPartyJobOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "AcknowledgeThirdPartyJob",
-  e: [InvalidClientTokenException, InvalidNonceException, JobNotFoundException, ValidationException],
-  i: AcknowledgeThirdPartyJobInput$,
+  name: "AcknowledgeThirdPartyJob",
+  errors: [InvalidClientTokenException, InvalidNonceException, JobNotFoundException, ValidationException],
+  input: AcknowledgeThirdPartyJobInput$,
 };
 
 /**

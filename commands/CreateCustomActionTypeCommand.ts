@@ -18,15 +18,15 @@ export interface CreateCustomActionTypeCommandInput extends CreateCustomActionTy
 export interface CreateCustomActionTypeCommandOutput extends CreateCustomActionTypeOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "CreateCustomActionType",
-  e: [
+  name: "CreateCustomActionType",
+  errors: [
     ConcurrentModificationException,
     InvalidTagsException,
     LimitExceededException,
     TooManyTagsException,
     ValidationException,
   ],
-  i: CreateCustomActionTypeInput$,
+  input: CreateCustomActionTypeInput$,
 };
 
 /**

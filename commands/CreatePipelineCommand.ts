@@ -23,8 +23,8 @@ export interface CreatePipelineCommandInput extends CreatePipelineInput {}
 export interface CreatePipelineCommandOutput extends CreatePipelineOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "CreatePipeline",
-  e: [
+  name: "CreatePipeline",
+  errors: [
     ConcurrentModificationException,
     InvalidActionDeclarationException,
     InvalidBlockerDeclarationException,
@@ -36,7 +36,7 @@ const op: OperationSpec = {
     TooManyTagsException,
     ValidationException,
   ],
-  i: CreatePipelineInput$,
+  input: CreatePipelineInput$,
 };
 
 /**

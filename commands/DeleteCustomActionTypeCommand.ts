@@ -12,10 +12,10 @@ export interface DeleteCustomActionTypeCommandInput extends DeleteCustomActionTy
 export interface DeleteCustomActionTypeCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "DeleteCustomActionType",
-  e: [ConcurrentModificationException, ValidationException],
-  i: DeleteCustomActionTypeInput$,
-  u: 1,
+  name: "DeleteCustomActionType",
+  errors: [ConcurrentModificationException, ValidationException],
+  input: DeleteCustomActionTypeInput$,
+  noOutput: true,
 };
 
 /**

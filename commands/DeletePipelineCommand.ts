@@ -11,7 +11,12 @@ export interface DeletePipelineCommandInput extends DeletePipelineInput {}
 /** The output of {@link DeletePipelineCommand}: only `$metadata`. */
 export interface DeletePipelineCommandOutput extends MetadataBearer {}
 
-const op: OperationSpec = { n: "DeletePipeline", e: [ConcurrentModificationException, ValidationException], i: InputArtifact$, u: 1 };
+const op: OperationSpec = {
+  name: "DeletePipeline",
+  errors: [ConcurrentModificationException, ValidationException],
+  input: InputArtifact$,
+  noOutput: true,
+};
 
 /**
  * Deletes a pipeline and its execution history, named by the pipeline's name. Artifacts in the

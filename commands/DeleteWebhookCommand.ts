@@ -11,7 +11,7 @@ export interface DeleteWebhookCommandInput extends DeleteWebhookInput {}
 /** The output of {@link DeleteWebhookCommand}: the members of {@link DeleteWebhookOutput} and `$metadata`. */
 export interface DeleteWebhookCommandOutput extends DeleteWebhookOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "DeleteWebhook", e: [ConcurrentModificationException, ValidationException], i: InputArtifact$ };
+const op: OperationSpec = { name: "DeleteWebhook", errors: [ConcurrentModificationException, ValidationException], input: InputArtifact$ };
 
 /**
  * Deletes a webhook by name, so events from the repository no longer start the pipeline it targets.

@@ -12,9 +12,9 @@ export interface DeregisterWebhookWithThirdPartyCommandInput extends DeregisterW
 export interface DeregisterWebhookWithThirdPartyCommandOutput extends DeregisterWebhookWithThirdPartyOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "DeregisterWebhookWithThirdParty",
-  e: [ValidationException, WebhookNotFoundException],
-  i: DeregisterWebhookWithThirdPartyInput$,
+  name: "DeregisterWebhookWithThirdParty",
+  errors: [ValidationException, WebhookNotFoundException],
+  input: DeregisterWebhookWithThirdPartyInput$,
 };
 
 /**

@@ -12,10 +12,10 @@ export interface DisableStageTransitionCommandInput extends DisableStageTransiti
 export interface DisableStageTransitionCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "DisableStageTransition",
-  e: [PipelineNotFoundException, StageNotFoundException, ValidationException],
-  i: DisableStageTransitionInput$,
-  u: 1,
+  name: "DisableStageTransition",
+  errors: [PipelineNotFoundException, StageNotFoundException, ValidationException],
+  input: DisableStageTransitionInput$,
+  noOutput: true,
 };
 
 /**

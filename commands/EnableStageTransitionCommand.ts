@@ -12,10 +12,10 @@ export interface EnableStageTransitionCommandInput extends EnableStageTransition
 export interface EnableStageTransitionCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "EnableStageTransition",
-  e: [PipelineNotFoundException, StageNotFoundException, ValidationException],
-  i: EnableStageTransitionInput$,
-  u: 1,
+  name: "EnableStageTransition",
+  errors: [PipelineNotFoundException, StageNotFoundException, ValidationException],
+  input: EnableStageTransitionInput$,
+  noOutput: true,
 };
 
 /**

@@ -11,7 +11,7 @@ export interface GetActionTypeCommandInput extends GetActionTypeInput {}
 /** The output of {@link GetActionTypeCommand}: the members of {@link GetActionTypeOutput} and `$metadata`. */
 export interface GetActionTypeCommandOutput extends GetActionTypeOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "GetActionType", e: [ActionTypeNotFoundException, ValidationException], i: ActionTypeId$ };
+const op: OperationSpec = { name: "GetActionType", errors: [ActionTypeNotFoundException, ValidationException], input: ActionTypeId$ };
 
 /**
  * Reads the full declaration of an action type: its executor (Lambda function or job worker),

@@ -12,10 +12,10 @@ export interface GetJobDetailsCommandInput extends GetJobDetailsInput {}
 export interface GetJobDetailsCommandOutput extends GetJobDetailsOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "GetJobDetails",
-  e: [JobNotFoundException, ValidationException],
-  i: GetJobDetailsInput$,
-  o: { jobDetails: { data: { artifactCredentials: 2 } } },
+  name: "GetJobDetails",
+  errors: [JobNotFoundException, ValidationException],
+  input: GetJobDetailsInput$,
+  output: { jobDetails: { data: { artifactCredentials: 2 } } },
 };
 
 /**

@@ -12,10 +12,10 @@ export interface GetPipelineCommandInput extends GetPipelineInput {}
 export interface GetPipelineCommandOutput extends GetPipelineOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "GetPipeline",
-  e: [PipelineNotFoundException, PipelineVersionNotFoundException, ValidationException],
-  i: GetPipelineInput$,
-  o: { metadata: { created: 1, updated: 1, pollingDisabledAt: 1 } },
+  name: "GetPipeline",
+  errors: [PipelineNotFoundException, PipelineVersionNotFoundException, ValidationException],
+  input: GetPipelineInput$,
+  output: { metadata: { created: 1, updated: 1, pollingDisabledAt: 1 } },
 };
 
 /**

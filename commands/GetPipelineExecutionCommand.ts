@@ -16,10 +16,10 @@ export interface GetPipelineExecutionCommandInput extends GetPipelineExecutionIn
 export interface GetPipelineExecutionCommandOutput extends GetPipelineExecutionOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "GetPipelineExecution",
-  e: [PipelineExecutionNotFoundException, PipelineNotFoundException, ValidationException],
-  i: GetPipelineExecutionInput$,
-  o: { pipelineExecution: { artifactRevisions: [{ created: 1 }] } },
+  name: "GetPipelineExecution",
+  errors: [PipelineExecutionNotFoundException, PipelineNotFoundException, ValidationException],
+  input: GetPipelineExecutionInput$,
+  output: { pipelineExecution: { artifactRevisions: [{ created: 1 }] } },
 };
 
 /**

@@ -12,10 +12,10 @@ export interface GetPipelineStateCommandInput extends GetPipelineStateInput {}
 export interface GetPipelineStateCommandOutput extends GetPipelineStateOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "GetPipelineState",
-  e: [PipelineNotFoundException, ValidationException],
-  i: InputArtifact$,
-  o: {
+  name: "GetPipelineState",
+  errors: [PipelineNotFoundException, ValidationException],
+  input: InputArtifact$,
+  output: {
     stageStates: [
       {
         inboundTransitionState: { lastChangedAt: 1 },

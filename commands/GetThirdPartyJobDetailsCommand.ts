@@ -17,10 +17,10 @@ export interface GetThirdPartyJobDetailsCommandInput extends GetThirdPartyJobDet
 export interface GetThirdPartyJobDetailsCommandOutput extends GetThirdPartyJobDetailsOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "GetThirdPartyJobDetails",
-  e: [InvalidClientTokenException, InvalidJobException, JobNotFoundException, ValidationException],
-  i: GetThirdPartyJobDetailsInput$,
-  o: { jobDetails: { data: { artifactCredentials: 2 } } },
+  name: "GetThirdPartyJobDetails",
+  errors: [InvalidClientTokenException, InvalidJobException, JobNotFoundException, ValidationException],
+  input: GetThirdPartyJobDetailsInput$,
+  output: { jobDetails: { data: { artifactCredentials: 2 } } },
 };
 
 /**

@@ -17,10 +17,10 @@ export interface ListActionExecutionsCommandInput extends ListActionExecutionsIn
 export interface ListActionExecutionsCommandOutput extends ListActionExecutionsOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "ListActionExecutions",
-  e: [InvalidNextTokenException, PipelineExecutionNotFoundException, PipelineNotFoundException, ValidationException],
-  i: ListActionExecutionsInput$,
-  o: { actionExecutionDetails: [{ startTime: 1, lastUpdateTime: 1 }] },
+  name: "ListActionExecutions",
+  errors: [InvalidNextTokenException, PipelineExecutionNotFoundException, PipelineNotFoundException, ValidationException],
+  input: ListActionExecutionsInput$,
+  output: { actionExecutionDetails: [{ startTime: 1, lastUpdateTime: 1 }] },
 };
 
 /**

@@ -11,7 +11,7 @@ export interface ListActionTypesCommandInput extends ListActionTypesInput {}
 /** The output of {@link ListActionTypesCommand}: the members of {@link ListActionTypesOutput} and `$metadata`. */
 export interface ListActionTypesCommandOutput extends ListActionTypesOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "ListActionTypes", e: [InvalidNextTokenException, ValidationException], i: ListActionTypesInput$ };
+const op: OperationSpec = { name: "ListActionTypes", errors: [InvalidNextTokenException, ValidationException], input: ListActionTypesInput$ };
 
 /**
  * Lists the action types available in this account and Region: the AWS-owned ones, the third-party

@@ -17,10 +17,10 @@ export interface ListDeployActionExecutionTargetsCommandInput extends ListDeploy
 export interface ListDeployActionExecutionTargetsCommandOutput extends ListDeployActionExecutionTargetsOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "ListDeployActionExecutionTargets",
-  e: [ActionExecutionNotFoundException, InvalidNextTokenException, PipelineNotFoundException, ValidationException],
-  i: ListDeployActionExecutionTargetsInput$,
-  o: { targets: [{ startTime: 1, endTime: 1, events: [{ startTime: 1, endTime: 1 }] }] },
+  name: "ListDeployActionExecutionTargets",
+  errors: [ActionExecutionNotFoundException, InvalidNextTokenException, PipelineNotFoundException, ValidationException],
+  input: ListDeployActionExecutionTargetsInput$,
+  output: { targets: [{ startTime: 1, endTime: 1, events: [{ startTime: 1, endTime: 1 }] }] },
 };
 
 /**

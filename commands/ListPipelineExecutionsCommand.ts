@@ -12,10 +12,10 @@ export interface ListPipelineExecutionsCommandInput extends ListPipelineExecutio
 export interface ListPipelineExecutionsCommandOutput extends ListPipelineExecutionsOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "ListPipelineExecutions",
-  e: [InvalidNextTokenException, PipelineNotFoundException, ValidationException],
-  i: ListPipelineExecutionsInput$,
-  o: { pipelineExecutionSummaries: [{ startTime: 1, lastUpdateTime: 1 }] },
+  name: "ListPipelineExecutions",
+  errors: [InvalidNextTokenException, PipelineNotFoundException, ValidationException],
+  input: ListPipelineExecutionsInput$,
+  output: { pipelineExecutionSummaries: [{ startTime: 1, lastUpdateTime: 1 }] },
 };
 
 /**

@@ -12,10 +12,10 @@ export interface ListPipelinesCommandInput extends ListPipelinesInput {}
 export interface ListPipelinesCommandOutput extends ListPipelinesOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "ListPipelines",
-  e: [InvalidNextTokenException, ValidationException],
-  i: ListPipelinesInput$,
-  o: { pipelines: [{ created: 1, updated: 1 }] },
+  name: "ListPipelines",
+  errors: [InvalidNextTokenException, ValidationException],
+  input: ListPipelinesInput$,
+  output: { pipelines: [{ created: 1, updated: 1 }] },
 };
 
 /**

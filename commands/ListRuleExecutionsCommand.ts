@@ -17,10 +17,10 @@ export interface ListRuleExecutionsCommandInput extends ListRuleExecutionsInput 
 export interface ListRuleExecutionsCommandOutput extends ListRuleExecutionsOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "ListRuleExecutions",
-  e: [InvalidNextTokenException, PipelineExecutionNotFoundException, PipelineNotFoundException, ValidationException],
-  i: ListActionExecutionsInput$,
-  o: { ruleExecutionDetails: [{ startTime: 1, lastUpdateTime: 1 }] },
+  name: "ListRuleExecutions",
+  errors: [InvalidNextTokenException, PipelineExecutionNotFoundException, PipelineNotFoundException, ValidationException],
+  input: ListActionExecutionsInput$,
+  output: { ruleExecutionDetails: [{ startTime: 1, lastUpdateTime: 1 }] },
 };
 
 /**

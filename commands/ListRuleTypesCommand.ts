@@ -11,7 +11,7 @@ export interface ListRuleTypesCommandInput extends ListRuleTypesInput {}
 /** The output of {@link ListRuleTypesCommand}: the members of {@link ListRuleTypesOutput} and `$metadata`. */
 export interface ListRuleTypesCommandOutput extends ListRuleTypesOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "ListRuleTypes", e: [InvalidNextTokenException, ValidationException], i: ListRuleTypesInput$ };
+const op: OperationSpec = { name: "ListRuleTypes", errors: [InvalidNextTokenException, ValidationException], input: ListRuleTypesInput$ };
 
 /**
  * Lists the rule types that stage conditions can use in this account and Region, with each type's

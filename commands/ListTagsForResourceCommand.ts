@@ -17,9 +17,9 @@ export interface ListTagsForResourceCommandInput extends ListTagsForResourceInpu
 export interface ListTagsForResourceCommandOutput extends ListTagsForResourceOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "ListTagsForResource",
-  e: [InvalidArnException, InvalidNextTokenException, ResourceNotFoundException, ValidationException],
-  i: ListTagsForResourceInput$,
+  name: "ListTagsForResource",
+  errors: [InvalidArnException, InvalidNextTokenException, ResourceNotFoundException, ValidationException],
+  input: ListTagsForResourceInput$,
 };
 
 /**

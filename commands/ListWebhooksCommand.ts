@@ -12,10 +12,10 @@ export interface ListWebhooksCommandInput extends ListWebhooksInput {}
 export interface ListWebhooksCommandOutput extends ListWebhooksOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "ListWebhooks",
-  e: [InvalidNextTokenException, ValidationException],
-  i: ListWebhooksInput$,
-  o: { webhooks: [{ definition: { authenticationConfiguration: { SecretToken: 2 } }, lastTriggered: 1 }] },
+  name: "ListWebhooks",
+  errors: [InvalidNextTokenException, ValidationException],
+  input: ListWebhooksInput$,
+  output: { webhooks: [{ definition: { authenticationConfiguration: { SecretToken: 2 } }, lastTriggered: 1 }] },
 };
 
 /**

@@ -20,8 +20,8 @@ export interface OverrideStageConditionCommandInput extends OverrideStageConditi
 export interface OverrideStageConditionCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "OverrideStageCondition",
-  e: [
+  name: "OverrideStageCondition",
+  errors: [
     ConcurrentPipelineExecutionsLimitExceededException,
     ConditionNotOverridableException,
     ConflictException,
@@ -30,8 +30,8 @@ const op: OperationSpec = {
     StageNotFoundException,
     ValidationException,
   ],
-  i: OverrideStageConditionInput$,
-  u: 1,
+  input: OverrideStageConditionInput$,
+  noOutput: true,
 };
 
 /**

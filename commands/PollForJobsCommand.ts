@@ -12,10 +12,10 @@ export interface PollForJobsCommandInput extends PollForJobsInput {}
 export interface PollForJobsCommandOutput extends PollForJobsOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "PollForJobs",
-  e: [ActionTypeNotFoundException, ValidationException],
-  i: PollForJobsInput$,
-  o: { jobs: [{ data: { artifactCredentials: 2 } }] },
+  name: "PollForJobs",
+  errors: [ActionTypeNotFoundException, ValidationException],
+  input: PollForJobsInput$,
+  output: { jobs: [{ data: { artifactCredentials: 2 } }] },
 };
 
 /**

@@ -11,7 +11,11 @@ export interface PollForThirdPartyJobsCommandInput extends PollForThirdPartyJobs
 /** The output of {@link PollForThirdPartyJobsCommand}: the members of {@link PollForThirdPartyJobsOutput} and `$metadata`. */
 export interface PollForThirdPartyJobsCommandOutput extends PollForThirdPartyJobsOutput, MetadataBearer {}
 
-const op: OperationSpec = { n: "PollForThirdPartyJobs", e: [ActionTypeNotFoundException, ValidationException], i: PollForThirdPartyJobsInput$ };
+const op: OperationSpec = {
+  name: "PollForThirdPartyJobs",
+  errors: [ActionTypeNotFoundException, ValidationException],
+  input: PollForThirdPartyJobsInput$,
+};
 
 /**
  * Asks for jobs of a third-party action type that are waiting for the partner's worker. Only the job

@@ -18,15 +18,15 @@ export interface PutActionRevisionCommandInput extends PutActionRevisionInput {}
 export interface PutActionRevisionCommandOutput extends PutActionRevisionOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "PutActionRevision",
-  e: [
+  name: "PutActionRevision",
+  errors: [
     ActionNotFoundException,
     ConcurrentPipelineExecutionsLimitExceededException,
     PipelineNotFoundException,
     StageNotFoundException,
     ValidationException,
   ],
-  i: PutActionRevisionInput$,
+  input: PutActionRevisionInput$,
 };
 
 /**

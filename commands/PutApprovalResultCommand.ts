@@ -19,8 +19,8 @@ export interface PutApprovalResultCommandInput extends PutApprovalResultInput {}
 export interface PutApprovalResultCommandOutput extends PutApprovalResultOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "PutApprovalResult",
-  e: [
+  name: "PutApprovalResult",
+  errors: [
     ActionNotFoundException,
     ApprovalAlreadyCompletedException,
     InvalidApprovalTokenException,
@@ -28,8 +28,8 @@ const op: OperationSpec = {
     StageNotFoundException,
     ValidationException,
   ],
-  i: PutApprovalResultInput$,
-  o: { approvedAt: 1 },
+  input: PutApprovalResultInput$,
+  output: { approvedAt: 1 },
 };
 
 /**

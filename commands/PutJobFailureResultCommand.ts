@@ -12,10 +12,10 @@ export interface PutJobFailureResultCommandInput extends PutJobFailureResultInpu
 export interface PutJobFailureResultCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "PutJobFailureResult",
-  e: [InvalidJobStateException, JobNotFoundException, ValidationException],
-  i: PutJobFailureResultInput$,
-  u: 1,
+  name: "PutJobFailureResult",
+  errors: [InvalidJobStateException, JobNotFoundException, ValidationException],
+  input: PutJobFailureResultInput$,
+  noOutput: true,
 };
 
 /**

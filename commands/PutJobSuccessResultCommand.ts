@@ -17,10 +17,10 @@ export interface PutJobSuccessResultCommandInput extends PutJobSuccessResultInpu
 export interface PutJobSuccessResultCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "PutJobSuccessResult",
-  e: [InvalidJobStateException, JobNotFoundException, OutputVariablesSizeExceededException, ValidationException],
-  i: PutJobSuccessResultInput$,
-  u: 1,
+  name: "PutJobSuccessResult",
+  errors: [InvalidJobStateException, JobNotFoundException, OutputVariablesSizeExceededException, ValidationException],
+  input: PutJobSuccessResultInput$,
+  noOutput: true,
 };
 
 /**

@@ -17,10 +17,10 @@ export interface PutThirdPartyJobFailureResultCommandInput extends PutThirdParty
 export interface PutThirdPartyJobFailureResultCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "PutThirdPartyJobFailureResult",
-  e: [InvalidClientTokenException, InvalidJobStateException, JobNotFoundException, ValidationException],
-  i: PutThirdPartyJobFailureResultInput$,
-  u: 1,
+  name: "PutThirdPartyJobFailureResult",
+  errors: [InvalidClientTokenException, InvalidJobStateException, JobNotFoundException, ValidationException],
+  input: PutThirdPartyJobFailureResultInput$,
+  noOutput: true,
 };
 
 /**

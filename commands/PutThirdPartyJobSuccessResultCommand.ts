@@ -17,10 +17,10 @@ export interface PutThirdPartyJobSuccessResultCommandInput extends PutThirdParty
 export interface PutThirdPartyJobSuccessResultCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "PutThirdPartyJobSuccessResult",
-  e: [InvalidClientTokenException, InvalidJobStateException, JobNotFoundException, ValidationException],
-  i: PutThirdPartyJobSuccessResultInput$,
-  u: 1,
+  name: "PutThirdPartyJobSuccessResult",
+  errors: [InvalidClientTokenException, InvalidJobStateException, JobNotFoundException, ValidationException],
+  input: PutThirdPartyJobSuccessResultInput$,
+  noOutput: true,
 };
 
 /**

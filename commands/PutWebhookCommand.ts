@@ -21,8 +21,8 @@ export interface PutWebhookCommandInput extends PutWebhookInput {}
 export interface PutWebhookCommandOutput extends PutWebhookOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "PutWebhook",
-  e: [
+  name: "PutWebhook",
+  errors: [
     ConcurrentModificationException,
     InvalidTagsException,
     InvalidWebhookAuthenticationParametersException,
@@ -32,8 +32,8 @@ const op: OperationSpec = {
     TooManyTagsException,
     ValidationException,
   ],
-  i: PutWebhookInput$,
-  o: { webhook: { definition: { authenticationConfiguration: { SecretToken: 2 } }, lastTriggered: 1 } },
+  input: PutWebhookInput$,
+  output: { webhook: { definition: { authenticationConfiguration: { SecretToken: 2 } }, lastTriggered: 1 } },
 };
 
 /**

@@ -12,9 +12,9 @@ export interface RegisterWebhookWithThirdPartyCommandInput extends RegisterWebho
 export interface RegisterWebhookWithThirdPartyCommandOutput extends RegisterWebhookWithThirdPartyOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "RegisterWebhookWithThirdParty",
-  e: [ValidationException, WebhookNotFoundException],
-  i: DeregisterWebhookWithThirdPartyInput$,
+  name: "RegisterWebhookWithThirdParty",
+  errors: [ValidationException, WebhookNotFoundException],
+  input: DeregisterWebhookWithThirdPartyInput$,
 };
 
 /**

@@ -20,8 +20,8 @@ export interface RetryStageExecutionCommandInput extends RetryStageExecutionInpu
 export interface RetryStageExecutionCommandOutput extends RetryStageExecutionOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "RetryStageExecution",
-  e: [
+  name: "RetryStageExecution",
+  errors: [
     ConcurrentPipelineExecutionsLimitExceededException,
     ConflictException,
     NotLatestPipelineExecutionException,
@@ -30,7 +30,7 @@ const op: OperationSpec = {
     StageNotRetryableException,
     ValidationException,
   ],
-  i: RetryStageExecutionInput$,
+  input: RetryStageExecutionInput$,
 };
 
 /**

@@ -20,8 +20,8 @@ export interface RollbackStageCommandInput extends RollbackStageInput {}
 export interface RollbackStageCommandOutput extends RollbackStageOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "RollbackStage",
-  e: [
+  name: "RollbackStage",
+  errors: [
     ConflictException,
     PipelineExecutionNotFoundException,
     PipelineExecutionOutdatedException,
@@ -30,7 +30,7 @@ const op: OperationSpec = {
     UnableToRollbackStageException,
     ValidationException,
   ],
-  i: RollbackStageInput$,
+  input: RollbackStageInput$,
 };
 
 /**

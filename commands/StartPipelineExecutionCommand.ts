@@ -17,15 +17,15 @@ export interface StartPipelineExecutionCommandInput extends StartPipelineExecuti
 export interface StartPipelineExecutionCommandOutput extends StartPipelineExecutionOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "StartPipelineExecution",
-  e: [
+  name: "StartPipelineExecution",
+  errors: [
     ConcurrentPipelineExecutionsLimitExceededException,
     ConflictException,
     PipelineNotFoundException,
     ValidationException,
   ],
-  i: StartPipelineExecutionInput$,
-  t: "clientRequestToken",
+  input: StartPipelineExecutionInput$,
+  idempotencyToken: "clientRequestToken",
 };
 
 /**

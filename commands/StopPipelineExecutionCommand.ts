@@ -18,15 +18,15 @@ export interface StopPipelineExecutionCommandInput extends StopPipelineExecution
 export interface StopPipelineExecutionCommandOutput extends StopPipelineExecutionOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "StopPipelineExecution",
-  e: [
+  name: "StopPipelineExecution",
+  errors: [
     ConflictException,
     DuplicatedStopRequestException,
     PipelineExecutionNotStoppableException,
     PipelineNotFoundException,
     ValidationException,
   ],
-  i: StopPipelineExecutionInput$,
+  input: StopPipelineExecutionInput$,
 };
 
 /**

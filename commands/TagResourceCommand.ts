@@ -19,8 +19,8 @@ export interface TagResourceCommandInput extends TagResourceInput {}
 export interface TagResourceCommandOutput extends TagResourceOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "TagResource",
-  e: [
+  name: "TagResource",
+  errors: [
     ConcurrentModificationException,
     InvalidArnException,
     InvalidTagsException,
@@ -28,7 +28,7 @@ const op: OperationSpec = {
     TooManyTagsException,
     ValidationException,
   ],
-  i: TagResourceInput$,
+  input: TagResourceInput$,
 };
 
 /**

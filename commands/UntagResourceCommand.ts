@@ -18,15 +18,15 @@ export interface UntagResourceCommandInput extends UntagResourceInput {}
 export interface UntagResourceCommandOutput extends UntagResourceOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "UntagResource",
-  e: [
+  name: "UntagResource",
+  errors: [
     ConcurrentModificationException,
     InvalidArnException,
     InvalidTagsException,
     ResourceNotFoundException,
     ValidationException,
   ],
-  i: UntagResourceInput$,
+  input: UntagResourceInput$,
 };
 
 /**

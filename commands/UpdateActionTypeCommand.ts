@@ -12,10 +12,10 @@ export interface UpdateActionTypeCommandInput extends UpdateActionTypeInput {}
 export interface UpdateActionTypeCommandOutput extends MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "UpdateActionType",
-  e: [ActionTypeNotFoundException, RequestFailedException, ValidationException],
-  i: UpdateActionTypeInput$,
-  u: 1,
+  name: "UpdateActionType",
+  errors: [ActionTypeNotFoundException, RequestFailedException, ValidationException],
+  input: UpdateActionTypeInput$,
+  noOutput: true,
 };
 
 /**

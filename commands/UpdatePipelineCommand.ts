@@ -19,8 +19,8 @@ export interface UpdatePipelineCommandInput extends UpdatePipelineInput {}
 export interface UpdatePipelineCommandOutput extends UpdatePipelineOutput, MetadataBearer {}
 
 const op: OperationSpec = {
-  n: "UpdatePipeline",
-  e: [
+  name: "UpdatePipeline",
+  errors: [
     InvalidActionDeclarationException,
     InvalidBlockerDeclarationException,
     InvalidStageDeclarationException,
@@ -28,7 +28,7 @@ const op: OperationSpec = {
     LimitExceededException,
     ValidationException,
   ],
-  i: UpdatePipelineInput$,
+  input: UpdatePipelineInput$,
 };
 
 /**

@@ -46,7 +46,7 @@ export class Command<Input extends object, Output extends MetadataBearer> {
     const stack = this.hasOwnMiddleware ? clientStack.concat(this.#stack!) : clientStack;
     const context: CallContext = {
       clientName: "CodePipelineClient",
-      commandName: this.op.n + "Command",
+      commandName: this.op.name + "Command",
       logger: config.logger,
       operation: this.op,
       options,

@@ -19,18 +19,18 @@ export type ShapeHints = 0 | 1 | 2 | readonly [ShapeHints] | { readonly [member:
 
 export interface OperationSpec {
   /** Operation name as in the model, e.g. `ListPipelines`. */
-  readonly n: string;
+  readonly name: string;
   /** Modeled errors this operation declares. */
-  readonly e: readonly ErrorClass[];
+  readonly errors: readonly ErrorClass[];
   /**
    * The input's wire table (src/generated/wire.ts): every member the request body may hold, in the
    * order it is written, down to the leaves. Absent when the operation takes no input.
    */
-  readonly i?: ShapeHints;
+  readonly input?: ShapeHints;
   /** Hints for the output shape, when it holds timestamps or sensitive values. */
-  readonly o?: ShapeHints;
+  readonly output?: ShapeHints;
   /** Name of the input member that carries the idempotency token, when there is one. */
-  readonly t?: string;
+  readonly idempotencyToken?: string;
   /** Set when the operation returns nothing (smithy.api#Unit): any response body is ignored. */
-  readonly u?: 1;
+  readonly noOutput?: true;
 }

@@ -15,9 +15,9 @@ import { runtime } from "./runtime.js";
  * undefined members or list elements; timestamps in epoch seconds.
  */
 export function serializeBody(input: object | undefined, op: OperationSpec): string {
-  const token = op.t;
+  const token = op.idempotencyToken;
   if (token && (input as Record<string, unknown> | undefined)?.[token] == null) input = { ...input, [token]: runtime.uuid() };
-  return JSON.stringify((op.i && input && pick(input, op.i)) || {});
+  return JSON.stringify((op.input && input && pick(input, op.input)) || {});
 }
 
 /** `v` as the wire table `t` describes it; undefined for null and undefined. */
@@ -69,23 +69,23 @@ export function dropNull(this: unknown, _key: string, value: unknown): unknown {
 /**
  * Parses a success body into the operation's output, turning timestamps into Dates.
  * Members the service sent as `null` are left out. An operation that returns nothing
- * (`op.u`) resolves to `{ $metadata }` whatever the body holds, JSON or not: the
+ * (`op.noOutput`) resolves to `{ $metadata }` whatever the body holds, JSON or not: the
  * service did what was asked, and failing would invite a second, wrong attempt.
  */
 export function parseOutput(bytes: Uint8Array, response: HttpResponse, op: OperationSpec, $metadata: ResponseMetadata): any {
-  if (op.u) return { $metadata };
+  if (op.noOutput) return { $metadata };
   const text = decoder.decode(bytes);
   let data: any = {};
   if (text.trim()) {
     try {
       data = text.includes("null") ? JSON.parse(text, dropNull) : JSON.parse(text);
     } catch (e) {
-      throw deserializationError(`could not parse the ${op.n} response body as JSON`, text, response, $metadata, e);
+      throw deserializationError(`could not parse the ${op.name} response body as JSON`, text, response, $metadata, e);
     }
     if (typeof data !== "object" || data === null || Array.isArray(data))
-      throw deserializationError(`the ${op.n} response body is not a JSON object`, text, response, $metadata);
+      throw deserializationError(`the ${op.name} response body is not a JSON object`, text, response, $metadata);
   }
-  if (op.o) data = readHints(data, op.o);
+  if (op.output) data = readHints(data, op.output);
   data.$metadata = $metadata;
   return data;
 }
@@ -180,7 +180,7 @@ export function parseError(
   const codeKey = Object.keys(body).find((k) => k.toLowerCase() === "code");
   const rawCode = body.__type ?? (codeKey && body[codeKey]) ?? headerValue(response.headers, "x-amzn-errortype");
   const code = typeof rawCode === "string" ? sanitizeCode(rawCode) : "Unknown";
-  const Ctor = op.e.find((E) => errorName(E) === code);
+  const Ctor = op.errors.find((E) => errorName(E) === code);
   let message = (body.message ?? body.Message ?? "UnknownError") as string;
   if (unreadable) {
     const type = headerValue(response.headers, "content-type");

@@ -77,6 +77,7 @@ function startUpPath(chunks, entry) {
   const sum = (pick) => files.reduce((a, f) => a + pick(chunks[f].code), 0);
   const all = Object.keys(chunks);
   return {
+    files,
     bytes: sum((c) => c.length),
     gzip: sum(gz),
     chunks: files.length,
@@ -84,8 +85,11 @@ function startUpPath(chunks, entry) {
   };
 }
 
-/** esbuild with `--splitting` (ESM): the start-up path of the entry. */
-export async function bundleSplit(source) {
+/**
+ * esbuild with `--splitting` (ESM): the start-up path of the entry, with the bytes each input
+ * module puts on it (`inputs`, from esbuild's metafile).
+ */
+export async function bundleSplit(source, { plugins = [] } = {}) {
   const dir = path.join(ROOT, "test-output", "size", "esbuild");
   const entryFile = await writeEntry(source);
   const result = await esbuild.build({
@@ -100,6 +104,7 @@ export async function bundleSplit(source) {
     metafile: true,
     logLevel: "silent",
     legalComments: "none",
+    plugins,
   });
   const chunks = {};
   const rel = (p) => path.relative(ROOT, p);
@@ -108,7 +113,12 @@ export async function bundleSplit(source) {
     chunks[rel(f.path)] = { code: f.contents, imports: meta.imports.filter((i) => i.kind === "import-statement").map((i) => i.path) };
   }
   const entry = Object.keys(chunks).find((f) => result.metafile.outputs[f].entryPoint);
-  return startUpPath(chunks, entry);
+  const { files, ...sizes } = startUpPath(chunks, entry);
+  const inputs = {};
+  for (const f of files)
+    for (const [file, { bytesInOutput }] of Object.entries(result.metafile.outputs[f].inputs))
+      inputs[file] = { bytesInOutput: (inputs[file]?.bytesInOutput ?? 0) + bytesInOutput };
+  return { ...sizes, inputs };
 }
 
 /** rollup + node-resolve + commonjs + terser, ESM: one file (`inlineDynamicImports`) or the split start-up path. */
@@ -166,13 +176,14 @@ export async function measure(pkg, { rollup = true } = {}) {
  * Per-module breakdown of client + ListPipelinesCommand, bundled from src/ with the browser build's
  * plugins (scripts/browser-plugins.mjs: runtime seam, @smithy/core pieces, the SHA-256 fallback's hash
  * core), as dist/browser is built (the dist bundle is one file, so its metafile cannot tell modules apart).
- * Lazy chunks are inlined, as in a one-file build.
+ * One file (lazy chunks inlined), or with `split` the modules of esbuild's `--splitting` start-up path.
  */
-export async function breakdown() {
+export async function breakdown({ split = false } = {}) {
   const { browserPlugins } = await import("../browser-plugins.mjs");
-  const src = entries(OURS).one.replace(JSON.stringify(OURS), JSON.stringify("./src/index.ts"));
-  const { metafile, bytes, gzip } = await bundle(src, { plugins: browserPlugins });
-  const inputs = Object.values(metafile.outputs)[0].inputs;
+  const src = entries(OURS).one.replace(JSON.stringify(OURS), JSON.stringify(path.join(ROOT, "src/index.ts")));
+  const { bytes, gzip, inputs } = split
+    ? await bundleSplit(src, { plugins: browserPlugins })
+    : await bundle(src, { plugins: browserPlugins }).then((r) => ({ ...r, inputs: Object.values(r.metafile.outputs)[0].inputs }));
   const modules = Object.entries(inputs)
     .map(([file, { bytesInOutput }]) => ({ file: file.replace(/^.*node_modules\//, "node_modules/"), bytes: bytesInOutput }))
     .filter((m) => m.bytes > 0)

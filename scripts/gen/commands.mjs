@@ -30,11 +30,11 @@ function describe(ctx, op) {
     errors,
     faults: ctx.errorsOf(op).map((id) => ctx.shape(id).traits["smithy.api#error"]),
     spec: {
-      n: op.name,
-      e: errors.map(code), // the error classes, referenced by name
-      ...(ctx.isUnit(input) ? {} : { i: code(tableName(ctx, input)) }),
-      ...(ctx.isUnit(output) ? { u: 1 } : optional("o", ctx.hints(output))),
-      ...optional("t", ctx.idempotencyMember(op)),
+      name: op.name,
+      errors: errors.map(code), // the error classes, referenced by name
+      ...(ctx.isUnit(input) ? {} : { input: code(tableName(ctx, input)) }),
+      ...(ctx.isUnit(output) ? { noOutput: true } : optional("output", ctx.hints(output))),
+      ...optional("idempotencyToken", ctx.idempotencyMember(op)),
     },
     paginated: ctx.paginated(op),
     text: shapeDoc(ctx, op.name),
@@ -61,7 +61,7 @@ function commandFile(ctx, o) {
   out += `import type { OperationSpec } from "../src/operation.js";\n`;
   if (modelTypes.length) out += `import type { ${modelTypes.join(", ")} } from "../models/models.js";\n`;
   if (o.errors.length) out += importStatement(o.errors, "../models/errors.js");
-  if (o.input) out += `import { ${o.spec.i.text} } from "../src/generated/wire.js";\n`;
+  if (o.input) out += `import { ${o.spec.input.text} } from "../src/generated/wire.js";\n`;
   out += "\n";
   out += `/** The input of {@link ${o.command}}${o.input ? `: the members of {@link ${o.input}}` : " (no members)"}. */\n`;
   out += `export interface ${inputType}${o.input ? ` extends ${o.input}` : ""} {}\n`;

@@ -14,7 +14,7 @@ const noopInfo = NO_LOGGER.info;
 export const loggerMiddleware = (): CallMiddleware<InputArgs> => (next, context) => async (args) => {
   const { logger, clientName, commandName, operation } = context as CallContext;
   if (!logger || (logger.info === noopInfo && logger.error === noopInfo)) return next(args);
-  const input = redact(args.input, operation.i);
+  const input = redact(args.input, operation.input);
   let out: CallResult;
   try {
     out = await next(args);
@@ -26,7 +26,7 @@ export const loggerMiddleware = (): CallMiddleware<InputArgs> => (next, context)
   }
   try {
     const { $metadata, ...output } = out.output ?? {};
-    logger.info?.({ clientName, commandName, input, output: redact(output, operation.o), metadata: $metadata });
+    logger.info?.({ clientName, commandName, input, output: redact(output, operation.output), metadata: $metadata });
   } catch {}
   return out;
 };

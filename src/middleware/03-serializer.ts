@@ -30,7 +30,7 @@ export const serializerMiddleware = (config: ResolvedConfig): CallMiddleware<Inp
     port,
     path,
     query: {},
-    headers: { "content-type": CONTENT_TYPE, "x-amz-target": TARGET_PREFIX + context.operation.n },
+    headers: { "content-type": CONTENT_TYPE, "x-amz-target": TARGET_PREFIX + context.operation.name },
     body: serializeBody(args.input, context.operation),
   };
   const withRequest: RequestArgs = { ...args, request };

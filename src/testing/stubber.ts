@@ -27,7 +27,7 @@ export type CommandClass<I extends object = any, O extends MetadataBearer = any>
   /** Facts about the operation the command calls. */
   readonly op: {
     /** The operation name, e.g. `GetPipeline`. */
-    readonly n: string;
+    readonly name: string;
   };
   /** Builds the handler that runs the command through a client's middleware stack. */
   resolveMiddleware(stack: any, config: any, options: any): Handler<I, O>;
@@ -170,7 +170,7 @@ export function createStubber(client: StubbableClient, options: StubberOptions =
   };
 
   const middleware = (_next: unknown, context: any) => async (args: any) => {
-    const op: string = context?.operation?.n ?? String(context?.commandName ?? "").replace(/Command$/, "");
+    const op: string = context?.operation?.name ?? String(context?.commandName ?? "").replace(/Command$/, "");
     const input = args?.input ?? {};
     const call: StubbedCall = { command: op + "Command", input };
     calls.push(call);
@@ -280,9 +280,9 @@ export function createStubber(client: StubbableClient, options: StubberOptions =
 /** The operation name of a command class (or instance, or a name). */
 function operationOf(command: unknown): string {
   if (typeof command === "string") return command.replace(/Command$/, "");
-  const op = (command as { op?: { n?: string } })?.op ?? (typeof command === "function" ? new (command as any)({})?.op : undefined);
-  if (typeof op?.n !== "string") throw new StubberError(`expect() takes a command class such as GetPipelineCommand, got ${typeof command}`);
-  return op.n;
+  const op = (command as { op?: { name?: string } })?.op ?? (typeof command === "function" ? new (command as any)({})?.op : undefined);
+  if (typeof op?.name !== "string") throw new StubberError(`expect() takes a command class such as GetPipelineCommand, got ${typeof command}`);
+  return op.name;
 }
 
 const describe = (q: Queued): string =>

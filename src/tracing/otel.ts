@@ -125,7 +125,7 @@ export function createTracing(options: TracingOptions = {}): Tracing {
   return {
     helpers,
     call(next, context: CallContext, args, config) {
-      const operation = context.operation.n;
+      const operation = context.operation.name;
       const attributes: Attributes = { "rpc.system": "aws-api", "rpc.method": operation, "rpc.service": SERVICE_ID };
       const parent = otelContext.active();
       const span = tracer.startSpan(`${SERVICE_ID}.${operation}`, { kind: SpanKind.CLIENT, attributes }, parent);

@@ -84,7 +84,7 @@ export function validation(options: ValidationPluginOptions = {}): Pluggable<any
   const middleware =
     (next: (args: any) => Promise<any>, context: any) =>
     async (args: any): Promise<any> => {
-      const name: string | undefined = context?.operation?.n ?? context?.commandName?.replace(/Command$/, "");
+      const name: string | undefined = context?.operation?.name ?? context?.commandName?.replace(/Command$/, "");
       const op = name ? operations[name] : undefined;
       if (!op) return next(args);
       if (op.input) {

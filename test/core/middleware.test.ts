@@ -240,7 +240,7 @@ describe("command middleware", () => {
 const config = (extra: object = {}) => resolveConfig({ region: REGION, credentials: CREDENTIALS, requestHandler: fakeHandler(), ...extra });
 const contextFor = (cmd: { op: CallContext["operation"] }, extra: Partial<CallContext> = {}): CallContext => ({
   clientName: "CodePipelineClient",
-  commandName: cmd.op.n + "Command",
+  commandName: cmd.op.name + "Command",
   logger: undefined as any,
   operation: cmd.op,
   ...extra,

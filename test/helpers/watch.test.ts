@@ -153,7 +153,7 @@ describe("watchPipelineExecution", () => {
     const start = Date.now();
     const times: number[] = [];
     const controller = new AbortController();
-    const client = { send: (cmd: any, o?: any) => (cmd.op.n === "GetPipelineExecution" && times.push((Date.now() - start) / 1000), svc.client.send(cmd, o)) };
+    const client = { send: (cmd: any, o?: any) => (cmd.op.name === "GetPipelineExecution" && times.push((Date.now() - start) / 1000), svc.client.send(cmd, o)) };
     vi.spyOn(Math, "random").mockReturnValue(0.999999);
     const events: PipelineExecutionEvent[] = [];
     const watching = (async () => {
