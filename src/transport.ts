@@ -4,9 +4,10 @@
  */
 import type { HttpRequest, HttpResponse, Logger } from "@smithy/types";
 import type { HttpHandler } from "./config.js";
-import { NetworkError, TimeoutError } from "./errors.js";
+import { TimeoutError } from "./errors.js";
 import { abortError, onAbort, type SignalLike } from "./abort.js";
 import { runtime } from "./runtime.js";
+import { failure } from "./lazy.js";
 
 export interface AttemptOptions {
   /** The call's abort signal. */
@@ -17,26 +18,6 @@ export interface AttemptOptions {
   clientName?: string;
   /** The client's logger, when the user gave one (the default handler warns through it). */
   logger?: Logger;
-}
-
-const KEEP = new Set(["AbortError", "TimeoutError", "NetworkError"]);
-
-/**
- * Turns what a handler threw into a typed error: errors that already have a meaning
- * (ours, service errors, a custom handler's own named errors) are kept; plain
- * `Error`s and fetch's `TypeError` become a `NetworkError` keeping `code` and `cause`.
- */
-function networkError(e: unknown, request: HttpRequest, reading: boolean): Error {
-  if (e === null || typeof e !== "object") return new NetworkError(`Request failed: ${String(e)}`, { cause: e });
-  const err = e as Error & { code?: unknown; $fault?: unknown; $metadata?: unknown };
-  if (KEEP.has(err.name) || err.$fault !== undefined || (err.name !== "Error" && err.name !== "TypeError")) return err;
-  const code = typeof err.code === "string" ? err.code : undefined;
-  const host = request.hostname + (request.port ? `:${request.port}` : "");
-  const what = reading ? `The response from ${host} was cut off` : `The request to ${host} failed`;
-  const hint = !reading && err.name === "TypeError" ? (runtime.fetchFailureHint ?? "") : "";
-  const out = new NetworkError(`${what}: ${err.message}${code ? ` (${code})` : ""}${hint}`, { cause: err });
-  if (code) out.code = code;
-  return out;
 }
 
 /**
@@ -70,7 +51,8 @@ export function transport(handler: HttpHandler, request: HttpRequest, options: A
       reject(e);
       abort(e);
     };
-    const fail = (e: unknown): void => void (end() && reject(networkError(e, request, reading)));
+    // a handler's failure becomes a NetworkError in failure.ts, loaded at the first failure
+    const fail = (e: unknown): void => void (end() && failure().then((f) => reject(f.networkError(e, request, reading)), reject));
     const timer =
       timeout > 0 && timeout !== Infinity
         ? setTimeout(

@@ -52,6 +52,9 @@ export async function perCall(impls = ["floor", "ours", "v3"], repeats = 3) {
             sequential: { cpuUs: median(rs.map((x) => x.sequential.cpuUs)), rps: median(rs.map((x) => x.sequential.rps)) },
             concurrent: { cpuUs: median(rs.map((x) => x.concurrent.cpuUs)), rps: median(rs.map((x) => x.concurrent.rps)) },
             rssAfter: median(rs.map((x) => x.rssAfter)),
+            // each process's own figures (the tracing section reads their paired rounds)
+            runs: rs,
+            spans: rs[0].spans,
             calls: rs[0].calls,
             processes: rs.length,
             pinned: pin,

@@ -1,9 +1,11 @@
 // Per-call cost of one client against the bench server, in a process of its own:
-//   node scripts/bench/calls.mjs <ours|v3|floor> <port>
+//   node scripts/bench/calls.mjs <ours|v3|floor|ours-untraced|ours-otel|v3-otel> <port>
 // Prints one JSON line: CPU µs per call and calls per second, sequential and
 // with 16 in flight (median of 3 rounds each), and the RSS after 10,000 calls.
+// ours-untraced also measures the client as shipped in the same rounds (`pairs`).
 import http from "node:http";
 import { createHash, createHmac } from "node:crypto";
+import { TRACING_IMPLS, checkedSpans, pairedCall, tracingCall } from "./tracing-setup.mjs";
 
 const [impl, port] = [process.argv[2], Number(process.argv[3])];
 const endpoint = `http://127.0.0.1:${port}`;
@@ -11,38 +13,24 @@ const region = "us-east-1";
 // Made-up keys: the bench server only checks that a SigV4 header is present.
 const credentials = { accessKeyId: "AKIDBENCHEXAMPLE", secretAccessKey: "bench-secret-not-real" };
 
-const WARM_UP = 1000;
+// the tracing set-ups run half-size rounds, to keep `npm run bench` short
+const SCALE = TRACING_IMPLS.includes(impl) ? 2 : 1;
+const WARM_UP = 1000 / SCALE;
 const ROUNDS = 3;
-const SEQUENTIAL = 1000;
-const CONCURRENT = 2000;
+const SEQUENTIAL = 1000 / SCALE;
+const CONCURRENT = 2000 / SCALE;
 const IN_FLIGHT = 16;
-const TOTAL = WARM_UP + ROUNDS * (SEQUENTIAL + CONCURRENT); // 10,000
-
-/**
- * `-otel`: a NodeTracerProvider registered (spans batched to an exporter that drops them), and for v3 the
- * official AwsInstrumentation; `ours-untraced`: the tracing middleware removed from the client's stack.
- */
-async function registerTracing(withAwsInstrumentation) {
-  const { NodeTracerProvider } = await import("@opentelemetry/sdk-trace-node");
-  const { BatchSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
-  const drop = { export: (spans, done) => done({ code: 0 }), shutdown: async () => {} };
-  new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(drop)] }).register();
-  if (withAwsInstrumentation) {
-    const { registerInstrumentations } = await import("@opentelemetry/instrumentation");
-    const { AwsInstrumentation } = await import("@opentelemetry/instrumentation-aws-sdk");
-    registerInstrumentations({ instrumentations: [new AwsInstrumentation()] });
-  }
-}
+const TOTAL = WARM_UP + ROUNDS * (SEQUENTIAL + CONCURRENT); // 10,000 (5,000 for the tracing set-ups)
 
 async function makeCall() {
-  if (impl.endsWith("-otel")) await registerTracing(impl.startsWith("v3"));
-  if (impl.startsWith("ours")) {
+  const traced = await tracingCall(impl, { region, endpoint, credentials });
+  if (traced) return traced;
+  if (impl === "ours") {
     const { CodePipelineClient, ListPipelinesCommand } = await import("codepipeline-client");
     const client = new CodePipelineClient({ region, endpoint, credentials });
-    if (impl === "ours-untraced") client.middlewareStack.removeByTag("TRACING");
     return () => client.send(new ListPipelinesCommand({}));
   }
-  if (impl.startsWith("v3")) {
+  if (impl === "v3") {
     const { CodePipelineClient, ListPipelinesCommand } = await import("@aws-sdk/client-codepipeline");
     const client = new CodePipelineClient({ region, endpoint, credentials });
     return () => client.send(new ListPipelinesCommand({}));
@@ -130,13 +118,27 @@ async function measure(call, count, inFlight) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const call = await makeCall();
-await run(call, WARM_UP / 2, 1);
-await run(call, WARM_UP / 2, IN_FLIGHT);
+// ours-untraced: the client as shipped is measured in the same rounds, in alternating order
+const shipped = await pairedCall(impl, { region, endpoint, credentials });
+for (const c of shipped ? [call, shipped] : [call]) {
+  await run(c, WARM_UP / 2, 1);
+  await run(c, WARM_UP / 2, IN_FLIGHT);
+}
 const seq = [];
 const conc = [];
+const pairs = { sequential: [], concurrent: [] };
 for (let r = 0; r < ROUNDS; r++) {
-  seq.push(await measure(call, SEQUENTIAL, 1));
-  conc.push(await measure(call, CONCURRENT, IN_FLIGHT));
+  for (const [mode, rounds, count, inFlight] of [["sequential", seq, SEQUENTIAL, 1], ["concurrent", conc, CONCURRENT, IN_FLIGHT]]) {
+    if (!shipped) {
+      rounds.push(await measure(call, count, inFlight));
+      continue;
+    }
+    const order = r % 2 ? [shipped, call] : [call, shipped];
+    const [first, second] = [await measure(order[0], count, inFlight), await measure(order[1], count, inFlight)];
+    const [a, b] = r % 2 ? [second, first] : [first, second];
+    rounds.push(a);
+    pairs[mode].push({ base: a.cpuUs, other: b.cpuUs });
+  }
 }
 const result = {
   impl,
@@ -144,6 +146,8 @@ const result = {
   sequential: { cpuUs: median(seq.map((x) => x.cpuUs)), rps: median(seq.map((x) => x.rps)) },
   concurrent: { cpuUs: median(conc.map((x) => x.cpuUs)), rps: median(conc.map((x) => x.rps)) },
   rssAfter: process.memoryUsage().rss,
+  spans: checkedSpans(impl, TOTAL),
+  ...(shipped ? { pairs } : {}),
 };
 process.stdout.write(JSON.stringify(result) + "\n");
 process.exit(0);

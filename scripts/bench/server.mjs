@@ -1,7 +1,7 @@
 // Local CodePipeline stand-in for the per-call benchmark: answers ListPipelines
 // with 20 pipelines over keep-alive HTTP on 127.0.0.1. Run as its own process
 // (`node scripts/bench/server.mjs`); it prints `PORT <n>` and stops when its
-// parent goes away or after 10 minutes, whichever comes first.
+// parent goes away or after 30 minutes, whichever comes first.
 import http from "node:http";
 
 const now = Math.floor(Date.now() / 1000);
@@ -41,4 +41,6 @@ server.listen(0, "127.0.0.1", () => {
 const stop = () => process.exit(0);
 process.stdin.on("end", stop).on("error", stop).resume();
 process.on("SIGTERM", stop);
-setTimeout(stop, 600_000).unref();
+// a safety net only (it stops when its parent goes away): a busy machine can take more than 10 minutes for the
+// per-call processes of `npm run bench`
+setTimeout(stop, 1_800_000).unref();

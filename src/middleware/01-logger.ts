@@ -1,6 +1,6 @@
 import { NO_LOGGER } from "../config.js";
-import { redact } from "../protocol.js";
-import type { CallContext, CallMiddleware, CallResult, InputArgs } from "./types.js";
+import { runtime } from "../runtime.js";
+import type { CallContext, CallMiddleware, InputArgs } from "./types.js";
 
 const noopInfo = NO_LOGGER.info;
 
@@ -9,24 +9,11 @@ const noopInfo = NO_LOGGER.info;
  * `error` with the error, each with the client and command names, the input and
  * `$metadata`. Sensitive values (the job's artifact credentials) are replaced by
  * `***SensitiveInformation***`; the returned output is not changed. A logger that
- * throws never fails the call.
+ * throws never fails the call. The logging code is in log.ts, which browsers load at the
+ * first call of a client that has a logger.
  */
 export const loggerMiddleware = (): CallMiddleware<InputArgs> => (next, context) => async (args) => {
-  const { logger, clientName, commandName, operation } = context as CallContext;
+  const { logger } = context as CallContext;
   if (!logger || (logger.info === noopInfo && logger.error === noopInfo)) return next(args);
-  const input = redact(args.input, operation.input);
-  let out: CallResult;
-  try {
-    out = await next(args);
-  } catch (error: any) {
-    try {
-      logger.error?.({ clientName, commandName, input, error, metadata: error?.$metadata });
-    } catch {}
-    throw error;
-  }
-  try {
-    const { $metadata, ...output } = out.output ?? {};
-    logger.info?.({ clientName, commandName, input, output: redact(output, operation.output), metadata: $metadata });
-  } catch {}
-  return out;
+  return (await runtime.log()).logCall(next, args, context as CallContext);
 };

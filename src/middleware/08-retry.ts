@@ -1,28 +1,9 @@
-import type { HttpRequest, HttpResponse, ResponseMetadata, RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
+import type { HttpRequest, ResponseMetadata, RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 import type { ResolvedConfig } from "../config.js";
 import { getSettings } from "../settings.js";
-import { classifyError } from "../retry/classify.js";
+import { failure } from "../lazy.js";
 import { abortError, raceAbort, sleep, type SignalLike } from "../abort.js";
 import type { CallContext, CallHandler, CallMiddleware, CallResult, RequestArgs } from "./types.js";
-import { headerValue } from "./headers.js";
-
-/**
- * The time a `Retry-After` (seconds or an HTTP date) or `x-amz-retry-after`
- * (milliseconds) response header asks the client to wait until.
- */
-export function retryAfterHint(response: HttpResponse | undefined): Date | undefined {
-  const h = response?.headers;
-  const amz = headerValue(h, "x-amz-retry-after")?.trim();
-  if (amz !== undefined) {
-    const ms = Number(amz);
-    return amz === "" || Number.isNaN(ms) ? undefined : new Date(Date.now() + ms);
-  }
-  const value = headerValue(h, "retry-after")?.trim();
-  if (value === undefined) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return new Date(Date.now() + Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : new Date(at);
-}
 
 /** Any thrown value as an Error object. */
 const asError = (e: unknown): any =>
@@ -97,10 +78,12 @@ export const retryMiddleware = (config: ResolvedConfig): CallMiddleware => (next
       return out!;
     }
     if (signal?.aborted) throw aborted(error);
-    const info: RetryErrorInfo = { error, errorType: classifyError(error) };
-    const hint = retryAfterHint(error.$response);
-    if (hint) info.retryAfterHint = hint;
     try {
+      // classification and the Retry-After hint are in failure.ts, loaded at the first failure
+      const f = await raceAbort(failure(), signal);
+      const info: RetryErrorInfo = { error, errorType: f.classifyError(error) };
+      const hint = f.retryAfterHint(error.$response);
+      if (hint) info.retryAfterHint = hint;
       token = await raceAbort(strategy.refreshRetryTokenForRetry(token, info), signal);
     } catch (e) {
       throw signal?.aborted ? aborted(e) : fail(error);

@@ -1,18 +1,26 @@
 import type {
-  Handler,
+  AbsoluteLocation,
+  DeserializeHandler,
   HandlerExecutionContext,
+  HandlerOptions,
+  InitializeHandler,
+  InitializeHandlerOptions,
+  InitializeMiddleware,
   MiddlewareStack,
   MiddlewareType,
   Pluggable,
   Priority,
   RelativeLocation,
+  RelativeMiddlewareOptions,
   Step,
 } from "@smithy/types";
 
-type Mw = MiddlewareType<any, any>;
+/** A middleware as the stack calls it, whatever its step: the next handler in, its own handler out. */
+type Wrap<I extends object, O extends object> = (next: InitializeHandler<I, O>, context: HandlerExecutionContext) => InitializeHandler<I, O>;
 
-interface Entry {
-  mw: Mw;
+/** A middleware and where it goes. */
+interface Placed<M = unknown> {
+  mw: M;
   name?: string;
   aliases?: string[];
   tags?: string[];
@@ -28,10 +36,12 @@ interface Entry {
 const STEPS: Step[] = ["initialize", "serialize", "build", "finalizeRequest", "deserialize"];
 const PRIORITIES: Priority[] = ["high", "normal", "low"];
 
-const names = (e: Entry): string[] => (e.name ? [e.name, ...(e.aliases ?? [])] : e.aliases ?? []);
+const names = (e: Placed): string[] => (e.name ? [e.name, ...(e.aliases ?? [])] : e.aliases ?? []);
 
-const label = (e: Entry): string =>
-  `${e.name ?? "anonymous"}${e.aliases?.length ? ` (a.k.a. ${e.aliases.join(",")})` : ""} - ${e.step ?? `${e.relation} ${e.toMiddleware}`}`;
+/** Where an entry sits: its step, or its relation to another middleware. */
+const position = (e: Placed): string => e.step ?? `${e.relation} ${e.toMiddleware}`;
+
+const label = (e: Placed): string => `${e.name ?? "anonymous"}${e.aliases?.length ? ` (a.k.a. ${e.aliases.join(",")})` : ""} - ${position(e)}`;
 
 /**
  * The middleware stack, compatible with `@smithy/types` `MiddlewareStack` and with
@@ -43,76 +53,55 @@ const label = (e: Entry): string =>
  * stack changes.
  */
 export function constructStack<I extends object, O extends object>(): MiddlewareStack<I, O> {
+  type Mw = MiddlewareType<I, O>;
+  type Entry = Placed<Mw>;
   let entries: Entry[] = [];
-  let sorted: { list: Entry[]; missing: Entry[] } | undefined;
+  let sorted: Entry[] | undefined;
   let debug = false;
 
-  const add = (entry: Entry): void => {
-    const own = names(entry);
-    for (const n of own) {
-      const i = entries.findIndex((e) => names(e).includes(n));
-      if (i < 0) continue;
-      const old = entries[i]!;
+  const find = (name?: string): Entry | undefined => entries.find((e) => names(e).includes(name!));
+
+  const put = (entry: Entry): void => {
+    for (const n of names(entry)) {
+      const old = find(n);
+      if (!old) continue;
       if (!entry.override) throw new Error(`Duplicate middleware name '${n}': pass override: true to replace it`);
-      if (old.step !== entry.step || old.priority !== entry.priority || old.relation !== entry.relation || old.toMiddleware !== entry.toMiddleware)
-        throw new Error(
-          `Middleware '${n}' (${label(old)}) can only be overridden by middleware at the same position, not ${label(entry).replace(/^.* - /, "")}`,
-        );
-      entries.splice(i, 1);
+      if (position(old) !== position(entry) || old.priority !== entry.priority)
+        throw new Error(`Middleware '${n}' (${label(old)}) can only be overridden by middleware at the same position, not ${position(entry)}`);
+      entries = entries.filter((e) => e !== old);
     }
     entries.push(entry);
     sorted = undefined;
   };
 
-  /** Entries in run order, and the relative entries whose anchor is not in the stack. */
-  const order = (): { list: Entry[]; missing: Entry[] } => {
+  /** Entries in run order; relative entries whose anchor is not in the stack are left out. */
+  const order = (): Entry[] => {
     if (sorted) return sorted;
-    const byName = new Map<string, Entry>();
-    for (const e of entries) for (const n of names(e)) byName.set(n, e);
-    const before = new Map<Entry, Entry[]>();
-    const after = new Map<Entry, Entry[]>();
-    const missing: Entry[] = [];
-    for (const e of entries) {
-      if (e.step) continue;
-      const target = byName.get(e.toMiddleware!);
-      if (!target) {
-        missing.push(e);
-        continue;
-      }
-      const map = e.relation === "before" ? before : after;
-      const list = map.get(target) ?? [];
-      if (e.relation === "before") list.push(e);
-      else list.unshift(e);
-      map.set(target, list);
-    }
+    // each relative entry and its anchor; relative entries form a forest under the absolute ones, so visit ends
+    const anchored = entries.filter((e) => !e.step).map((e) => [e, find(e.toMiddleware)] as const);
     const list: Entry[] = [];
-    // relative entries form a forest under the absolute ones, so this ends
     const visit = (e: Entry): void => {
-      for (const b of before.get(e) ?? []) visit(b);
+      for (const [b, to] of anchored) if (to === e && b.relation === "before") visit(b);
       list.push(e);
-      for (const a of after.get(e) ?? []) visit(a);
+      for (let i = anchored.length; i--; ) if (anchored[i]![1] === e && anchored[i]![0].relation !== "before") visit(anchored[i]![0]);
     };
-    for (const step of STEPS)
-      for (const p of PRIORITIES) for (const e of entries) if (e.step === step && (e.priority ?? "normal") === p) visit(e);
-    return (sorted = { list, missing });
+    for (const step of STEPS) for (const p of PRIORITIES) for (const e of entries) if (e.step === step && (e.priority ?? "normal") === p) visit(e);
+    return (sorted = list);
   };
 
-  const removeWhere = (pred: (e: Entry) => boolean): boolean => {
+  const removeWhere = (pred: (e: Entry) => boolean | undefined): boolean => {
     const before = entries.length;
     entries = entries.filter((e) => !pred(e));
-    if (entries.length === before) return false;
     sorted = undefined;
-    return true;
+    return entries.length < before;
   };
 
   const stack: MiddlewareStack<I, O> = {
-    add(mw: Mw, options: any = {}) {
-      const { name, tags, override, aliases, step = "initialize", priority = "normal" } = options;
-      add({ mw, name, tags, override, aliases, step, priority });
+    add(mw: Mw, { name, tags, override, aliases, step = "initialize", priority = "normal" }: HandlerOptions & AbsoluteLocation = {}) {
+      put({ mw, name, tags, override, aliases, step, priority });
     },
-    addRelativeTo(mw: Mw, options: any) {
-      const { name, tags, override, aliases, relation, toMiddleware } = options;
-      add({ mw, name, tags, override, aliases, relation, toMiddleware });
+    addRelativeTo(mw: Mw, { name, tags, override, aliases, relation, toMiddleware }: RelativeMiddlewareOptions) {
+      put({ mw, name, tags, override, aliases, relation, toMiddleware });
     },
     use(plugin: Pluggable<I, O>) {
       plugin.applyToStack(stack);
@@ -120,8 +109,8 @@ export function constructStack<I extends object, O extends object>(): Middleware
     clone() {
       return copyInto(constructStack<I, O>());
     },
-    concat(from: any) {
-      const copy = copyInto(constructStack<any, any>());
+    concat(from: MiddlewareStack<I, O>) {
+      const copy = copyInto(constructStack<I, O>());
       copy.use(from);
       copy.identifyOnResolve(debug || (from.identifyOnResolve?.() ?? false));
       return copy;
@@ -130,40 +119,36 @@ export function constructStack<I extends object, O extends object>(): Middleware
       copyInto(to);
     },
     remove(target: Mw | string) {
-      return typeof target === "string"
-        ? removeWhere((e) => names(e).includes(target))
-        : removeWhere((e) => e.mw === target);
+      return removeWhere((e) => (typeof target === "string" ? names(e).includes(target) : e.mw === target));
     },
     removeByTag(tag: string) {
-      return removeWhere((e) => e.tags?.includes(tag) ?? false);
+      return removeWhere((e) => e.tags?.includes(tag));
     },
     identify() {
-      return order().list.map(label);
+      return order().map(label);
     },
     identifyOnResolve(toggle?: boolean) {
       if (typeof toggle === "boolean") debug = toggle;
       return debug;
     },
-    resolve(handler: any, context: HandlerExecutionContext) {
-      const { list, missing } = order();
-      const lost = missing[0];
+    resolve(handler: DeserializeHandler<I, O>, context: HandlerExecutionContext) {
+      const list = order();
+      const lost = entries.find((e) => !e.step && !find(e.toMiddleware));
       if (lost)
-        throw new Error(
-          `Middleware '${lost.toMiddleware}' is not in the stack, so '${lost.name ?? "anonymous"}' cannot be added ${lost.relation} it`,
-        );
-      let h: Handler<any, any> = handler;
-      for (let i = list.length - 1; i >= 0; i--) h = list[i]!.mw(h as any, context) as Handler<any, any>;
+        throw new Error(`Middleware '${lost.toMiddleware}' is not in the stack, so '${lost.name ?? "anonymous"}' cannot be added ${lost.relation} it`);
+      // every step's handler takes the arguments of the step before it, which the stack passes on as they are
+      let h = handler as InitializeHandler<I, O>;
+      for (let i = list.length; i--; ) h = (list[i]!.mw as Wrap<I, O>)(h, context);
       if (debug) console.log(stack.identify());
-      return h as any;
+      return h;
     },
   } as MiddlewareStack<I, O>;
 
-  const copyInto = <S extends MiddlewareStack<any, any>>(to: S): S => {
-    for (const e of entries) {
-      const { mw, step, relation, ...options } = e;
-      if (step) to.add(mw as any, { step, ...options } as any);
-      else to.addRelativeTo(mw as any, { relation, ...options } as any);
-    }
+  const copyInto = (to: MiddlewareStack<I, O>): MiddlewareStack<I, O> => {
+    // an entry's middleware was added at its step, so it fits there
+    for (const { mw, step, relation, ...options } of entries)
+      if (step) to.add(mw as InitializeMiddleware<I, O>, { step, ...options } as InitializeHandlerOptions & AbsoluteLocation);
+      else to.addRelativeTo(mw, { relation, ...options } as RelativeMiddlewareOptions);
     to.identifyOnResolve?.(debug);
     return to;
   };

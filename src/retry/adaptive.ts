@@ -1,6 +1,6 @@
 import type { Provider, RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 import { DEFAULT_MAX_ATTEMPTS, StandardRetryStrategy } from "./strategy.js";
-import { isThrottlingError } from "./classify.js";
+import { failure } from "../lazy.js";
 
 /** Tuning of the adaptive rate limiter; the defaults are the official client's. */
 export interface RateLimiterOptions {
@@ -169,7 +169,8 @@ export class AdaptiveRetryStrategy implements RetryStrategyV2 {
   }
 
   async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
-    this.rateLimiter.update(info.errorType === "THROTTLING" || isThrottlingError(info.error));
+    // classification is in failure.ts, loaded at the first failure
+    this.rateLimiter.update(info.errorType === "THROTTLING" || (await failure()).classifyError(info.error) === "THROTTLING");
     const t = await this.#standard.refreshRetryTokenForRetry(previous, info);
     await this.rateLimiter.acquire();
     return t;

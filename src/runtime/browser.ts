@@ -34,7 +34,15 @@ export const runtime: Runtime = {
   },
   sendsUserAgentHeader: false,
   fetchFailureHint: " (likely causes: CORS does not allow this origin, or the endpoint is unreachable)",
+  failure: () => load(import("../failure.js"), "error handling"),
+  log: () => load(import("../log.js"), "logging"),
 };
+
+/** A lazy chunk, or a clear error naming what could not be loaded (a chunk the server no longer has, a network failure). */
+const load = <T>(chunk: Promise<T>, what: string): Promise<T> =>
+  chunk.catch((e) => {
+    throw new Error(`CodePipelineClient: could not load its ${what} code: ${e?.message ?? e}`, { cause: e });
+  });
 
 /** Browsers trace only when asked, through `codepipeline-client/otel`; the build drops the call. */
 export const addTracing: typeof import("./node.js").addTracing = undefined;

@@ -4,6 +4,8 @@ import type { Runtime } from "./types.js";
 import { PLAIN_SIGNAL, type HttpHandler } from "../config.js";
 import { loadNodeDefaults, nodeDefaultCredentials } from "./node-config.js";
 import { addAutoTracing, autoTracing as findTracing } from "../tracing/auto.js";
+import * as failure from "../failure.js";
+import * as log from "../log.js";
 
 const noop = () => {};
 
@@ -85,6 +87,8 @@ export const runtime: Runtime = {
   },
   userAgent: () => `os/${platform()}${osRelease()} lang/js md/nodejs#${process.versions.node}`,
   sendsUserAgentHeader: true,
+  failure: async () => failure,
+  log: async () => log,
 };
 
 /** Adds the middleware that trace calls once an OpenTelemetry provider is registered (see `tracing/auto.ts`). */

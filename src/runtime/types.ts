@@ -62,4 +62,10 @@ export interface Runtime {
    * `fetch`): browsers hide the cause from scripts, so the message names the likely ones.
    */
   fetchFailureHint?: string;
+  /**
+   * The modules only failures and loggers need (failure.ts, log.ts). Browsers load them when first
+   * needed, in chunks of their own when the app's bundler splits code; Node has them at hand.
+   */
+  failure(): Promise<typeof import("../failure.js")>;
+  log(): Promise<typeof import("../log.js")>;
 }

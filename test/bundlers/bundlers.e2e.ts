@@ -63,6 +63,8 @@ interface RunOptions {
   subtle: boolean;
   /** Lazy chunk files, for bundles that load chunks (webpack's script tags, AMD's `require`). */
   chunks?: ChunkFiles;
+  /** Set: the service answers every call with a 400 ValidationException. */
+  fails?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ interface RunOptions {
  * Records which lazy chunks were loaded. Webpack loads chunks with script tags (a minimal `document`
  * runs them); rollup's AMD output with `define`/`require` (a minimal loader).
  */
-async function runInBrowserGlobals(code: string, { subtle, chunks }: RunOptions) {
+async function runInBrowserGlobals(code: string, { subtle, chunks, fails }: RunOptions) {
   const seen: SeenRequest[] = [];
   const loaded: string[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -83,6 +85,11 @@ async function runInBrowserGlobals(code: string, { subtle, chunks }: RunOptions)
       headers: Object.fromEntries((req.headers as unknown as Iterable<[string, string]>)),
       body: await req.text(),
     });
+    if (fails)
+      return new Response(JSON.stringify({ __type: "ValidationException", message: "bad input" }), {
+        status: 400,
+        headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "bundle-req-2" },
+      });
     const body = JSON.stringify({ pipelines: [{ name: "bundled", version: 3, created: 1700000000.5, updated: 1700003600 }], nextToken: "t2" });
     return new Response(body, { status: 200, headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "bundle-req-1" } });
   };
@@ -201,6 +208,28 @@ async function checkBundle(code: string, chunks?: ChunkFiles) {
   return loadedBy;
 }
 
+/** failure.ts's code: the start of its DeserializationError message. */
+const isFailureChunk = (code: string) => code.includes("Body starts with");
+
+/**
+ * A service error, whose typed exception is built by the lazy failure chunk; then the same with that
+ * chunk missing (a deploy that dropped it): the call fails with an error that says so, and does not hang.
+ */
+async function checkFailureChunk(code: string, chunks?: ChunkFiles) {
+  const failure = await runInBrowserGlobals(code, { subtle: true, chunks, fails: true }).then(
+    () => fail("the call succeeded"),
+    (e) => e,
+  );
+  expect(failure).toMatchObject({ name: "ValidationException", message: "bad input", $fault: "client", $metadata: { httpStatusCode: 400, requestId: "bundle-req-2", attempts: 1 } });
+  if (!chunks) return;
+  const missing = (f: string) => (isFailureChunk(chunks(f)) ? fail(`${f}: 404 Not Found`) : chunks(f));
+  const lost = await runInBrowserGlobals(code, { subtle: true, chunks: missing, fails: true }).then(
+    () => fail("the call succeeded"),
+    (e) => e,
+  );
+  expect(String(lost?.message)).toMatch(/^CodePipelineClient: could not load its error handling code: (.*404 Not Found|Loading chunk \S+ failed)/);
+}
+
 beforeAll(() => {
   if (!existsSync(path.join(ROOT, "dist/browser/index.js")) || !existsSync(path.join(ROOT, "dist/node/index.cjs")))
     throw new Error("dist/ is missing: run `npm run build` before `npm run test:bundlers`");
@@ -227,9 +256,10 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     const r = await esbuild.build({ entryPoints: [ENTRY], bundle: true, minify: true, format: "iife", platform: "browser", write: false, logLevel: "silent" });
     expect(r.errors).toEqual([]);
     await checkBundle(r.outputFiles[0].text);
+    await checkFailureChunk(r.outputFiles[0].text);
   });
 
-  it("esbuild --splitting: one file at start-up, and only the two lazy chunks (SHA-256 fallback, endpoint rules)", async () => {
+  it("esbuild --splitting: one file at start-up, and only the lazy chunks (SHA-256 fallback, endpoint rules, failure handling, logging)", async () => {
     const esbuild = await import("esbuild");
     const r = await esbuild.build({
       entryPoints: { entry: ENTRY }, bundle: true, splitting: true, minify: true, format: "esm", platform: "browser",
@@ -241,10 +271,14 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     expect(entry!.entryPoint).toBeTruthy();
     expect(entry!.imports.filter((i) => i.kind === "import-statement")).toEqual([]);
     const lazy = entry!.imports.filter((i) => i.kind === "dynamic-import").map((i) => path.basename(i.path));
-    // nothing else is emitted: no chunk nobody loads (@smithy/core's event-stream code came in through an import() of its protocols entry)
-    expect(others.map((o) => o.file).sort()).toEqual([...lazy].sort());
+    // nothing else is emitted: no chunk nobody loads (@smithy/core's event-stream code came in through an import() of its protocols entry);
+    // lazy chunks may share a chunk of their own (failure handling, which logging uses too), loaded with them
+    const loadedWith = new Set(lazy);
+    for (const o of others) if (loadedWith.has(o.file)) for (const i of o.imports) if (i.kind === "import-statement") loadedWith.add(path.basename(i.path));
+    expect(others.map((o) => o.file).sort()).toEqual([...loadedWith].sort());
     expect(lazy.filter((f) => isSha256Fallback(code.get(f)!))).toHaveLength(1);
-    expect(lazy).toHaveLength(2);
+    expect([...loadedWith].filter((f) => isFailureChunk(code.get(f)!))).toHaveLength(1);
+    expect(lazy).toHaveLength(4);
     for (const f of lazy) expect(problems(code.get(f)!).filter((p) => !p.includes("ListPipelines")), f).toEqual([]);
     expect(problems(code.get(entry!.file)!)).toEqual([]);
   });
@@ -290,6 +324,11 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     expect(loaded.subtle[0]).toBe("entry.js");
     expect(loaded.subtle).not.toContain(sha256[0]);
     expect(loaded.fallback).toContain(sha256[0]);
+    // error handling is a lazy chunk, loaded at the first failure only
+    const failureChunks = [...files.keys()].filter((f) => isFailureChunk(files.get(f)!));
+    expect(failureChunks).toHaveLength(1);
+    expect(loaded.subtle).not.toContain(failureChunks[0]);
+    await checkFailureChunk(entry.code, (f) => files.get(f) ?? fail(`no chunk ${f}`));
   });
 
   it("webpack 5 (production, target web)", async () => {
@@ -322,6 +361,11 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     expect(loaded.subtle).not.toContain(sha256[0]);
     expect(loaded.fallback).toContain(sha256[0]);
     expect(loaded.fallback.slice(1).every((f) => lazy.includes(f))).toBe(true);
+    // webpack copies the failure code into the logging chunk too (async chunks below its size for a shared chunk)
+    const failureChunks = lazy.filter((f) => isFailureChunk(readFileSync(path.join(OUT, f), "utf8")));
+    expect(failureChunks.length).toBeGreaterThan(0);
+    for (const f of failureChunks) expect(loaded.subtle).not.toContain(f);
+    await checkFailureChunk(readFileSync(path.join(OUT, "webpack.js"), "utf8"), (f) => readFileSync(path.join(OUT, f), "utf8"));
   });
 
   it("vite 7 (library build, iife)", async () => {

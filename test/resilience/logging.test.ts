@@ -11,7 +11,7 @@ import {
   ListPipelinesCommand,
   PollForJobsCommand,
 } from "../../src/index.js";
-import { SENSITIVE } from "../../src/protocol.js";
+import { SENSITIVE } from "../../src/failure.js";
 import { CREDENTIALS, SECRET_KEY, SESSION_TOKEN, clientFor, json, sequence, serviceError, settle, startServer, type TestServer } from "./helpers.js";
 
 const ARTIFACT = {

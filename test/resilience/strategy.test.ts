@@ -8,7 +8,7 @@ import { StandardRetryStrategy, backoffDelay, INITIAL_RETRY_TOKENS } from "../..
 import { classifyError } from "../../src/retry/classify.js";
 import { createRetryStrategy } from "../../src/retry/mode.js";
 import { AdaptiveRetryStrategy, RateLimiter } from "../../src/retry/adaptive.js";
-import { retryAfterHint } from "../../src/middleware/08-retry.js";
+import { failure } from "../../src/lazy.js";
 import { CodePipelineServiceException } from "../../src/exception.js";
 import { AbortError, ConfigurationError, NetworkError, TimeoutError } from "../../src/errors.js";
 import { LimitExceededException, ValidationException } from "../../models/errors.js";
@@ -89,7 +89,8 @@ describe("backoffDelay (full jitter)", () => {
 
 describe("retryAfterHint", () => {
   const response = (headers: Record<string, string>) => ({ statusCode: 503, headers, body: undefined }) as any;
-  it("reads x-amz-retry-after (ms), Retry-After (seconds or an HTTP date), in any case", () => {
+  it("reads x-amz-retry-after (ms), Retry-After (seconds or an HTTP date), in any case", async () => {
+    const { retryAfterHint } = await failure();
     vi.useFakeTimers({ now: Date.parse("2024-05-01T12:00:00Z") });
     expect(retryAfterHint(response({ "x-amz-retry-after": "1500" }))?.getTime()).toBe(Date.now() + 1500);
     expect(retryAfterHint(response({ "retry-after": "3" }))?.getTime()).toBe(Date.now() + 3000);
