@@ -18,6 +18,9 @@ Options:
   --region <name>          region requests must be signed for (default: AWS_REGION or us-east-1)
   --account-id <12 digits> account id in ARNs (default 000000000000)
   --action-delay-ms <n>    how long AWS-owned actions take (default 1000)
+  --job-acknowledge-timeout-ms <n>
+                           how long a polled job waits for AcknowledgeJob before it is
+                           handed out again (default 60000)
   --access-key-id <id>     access key to accept (with --secret-access-key)
   --secret-access-key <s>  its secret
   --env-credentials        accept the credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
@@ -40,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
         region: { type: "string" },
         "account-id": { type: "string" },
         "action-delay-ms": { type: "string" },
+        "job-acknowledge-timeout-ms": { type: "string" },
         "access-key-id": { type: "string" },
         "secret-access-key": { type: "string" },
         "env-credentials": { type: "boolean" },
@@ -87,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
     region: args.region ?? (env.AWS_REGION || "us-east-1"),
     accountId: args["account-id"],
     actionDelayMs: number("action-delay-ms", args["action-delay-ms"], 1000),
+    jobAcknowledgeTimeoutMs: number("job-acknowledge-timeout-ms", args["job-acknowledge-timeout-ms"], 60_000),
     credentials,
     startExecutionOnCreate: args["start-on-create"] ?? false,
     cors,

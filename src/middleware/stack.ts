@@ -1,9 +1,26 @@
-import type { Handler, HandlerExecutionContext, MiddlewareStack, MiddlewareType, Pluggable, Priority, RelativeLocation, Step } from "@smithy/types";
+import type {
+  AbsoluteLocation,
+  DeserializeHandler,
+  HandlerExecutionContext,
+  HandlerOptions,
+  InitializeHandler,
+  InitializeHandlerOptions,
+  InitializeMiddleware,
+  MiddlewareStack,
+  MiddlewareType,
+  Pluggable,
+  Priority,
+  RelativeLocation,
+  RelativeMiddlewareOptions,
+  Step,
+} from "@smithy/types";
 
-type Mw = MiddlewareType<any, any>;
+/** A middleware as the stack calls it, whatever its step: the next handler in, its own handler out. */
+type Wrap<I extends object, O extends object> = (next: InitializeHandler<I, O>, context: HandlerExecutionContext) => InitializeHandler<I, O>;
 
-interface Entry {
-  mw: Mw;
+/** A middleware and where it goes. */
+interface Placed<M = unknown> {
+  mw: M;
   name?: string;
   aliases?: string[];
   tags?: string[];
@@ -19,12 +36,12 @@ interface Entry {
 const STEPS: Step[] = ["initialize", "serialize", "build", "finalizeRequest", "deserialize"];
 const PRIORITIES: Priority[] = ["high", "normal", "low"];
 
-const names = (e: Entry): string[] => (e.name ? [e.name, ...(e.aliases ?? [])] : e.aliases ?? []);
+const names = (e: Placed): string[] => (e.name ? [e.name, ...(e.aliases ?? [])] : e.aliases ?? []);
 
 /** Where an entry sits: its step, or its relation to another middleware. */
-const position = (e: Entry): string => e.step ?? `${e.relation} ${e.toMiddleware}`;
+const position = (e: Placed): string => e.step ?? `${e.relation} ${e.toMiddleware}`;
 
-const label = (e: Entry): string => `${e.name ?? "anonymous"}${e.aliases?.length ? ` (a.k.a. ${e.aliases.join(",")})` : ""} - ${position(e)}`;
+const label = (e: Placed): string => `${e.name ?? "anonymous"}${e.aliases?.length ? ` (a.k.a. ${e.aliases.join(",")})` : ""} - ${position(e)}`;
 
 /**
  * The middleware stack, compatible with `@smithy/types` `MiddlewareStack` and with
@@ -36,6 +53,8 @@ const label = (e: Entry): string => `${e.name ?? "anonymous"}${e.aliases?.length
  * stack changes.
  */
 export function constructStack<I extends object, O extends object>(): MiddlewareStack<I, O> {
+  type Mw = MiddlewareType<I, O>;
+  type Entry = Placed<Mw>;
   let entries: Entry[] = [];
   let sorted: Entry[] | undefined;
   let debug = false;
@@ -78,10 +97,10 @@ export function constructStack<I extends object, O extends object>(): Middleware
   };
 
   const stack: MiddlewareStack<I, O> = {
-    add(mw: Mw, { name, tags, override, aliases, step = "initialize", priority = "normal" }: any = {}) {
+    add(mw: Mw, { name, tags, override, aliases, step = "initialize", priority = "normal" }: HandlerOptions & AbsoluteLocation = {}) {
       put({ mw, name, tags, override, aliases, step, priority });
     },
-    addRelativeTo(mw: Mw, { name, tags, override, aliases, relation, toMiddleware }: any) {
+    addRelativeTo(mw: Mw, { name, tags, override, aliases, relation, toMiddleware }: RelativeMiddlewareOptions) {
       put({ mw, name, tags, override, aliases, relation, toMiddleware });
     },
     use(plugin: Pluggable<I, O>) {
@@ -90,8 +109,8 @@ export function constructStack<I extends object, O extends object>(): Middleware
     clone() {
       return copyInto(constructStack<I, O>());
     },
-    concat(from: any) {
-      const copy = copyInto(constructStack<any, any>());
+    concat(from: MiddlewareStack<I, O>) {
+      const copy = copyInto(constructStack<I, O>());
       copy.use(from);
       copy.identifyOnResolve(debug || (from.identifyOnResolve?.() ?? false));
       return copy;
@@ -112,22 +131,24 @@ export function constructStack<I extends object, O extends object>(): Middleware
       if (typeof toggle === "boolean") debug = toggle;
       return debug;
     },
-    resolve(handler: any, context: HandlerExecutionContext) {
+    resolve(handler: DeserializeHandler<I, O>, context: HandlerExecutionContext) {
       const list = order();
       const lost = entries.find((e) => !e.step && !find(e.toMiddleware));
       if (lost)
         throw new Error(`Middleware '${lost.toMiddleware}' is not in the stack, so '${lost.name ?? "anonymous"}' cannot be added ${lost.relation} it`);
-      let h: Handler<any, any> = handler;
-      for (let i = list.length; i--; ) h = list[i]!.mw(h as any, context) as Handler<any, any>;
+      // every step's handler takes the arguments of the step before it, which the stack passes on as they are
+      let h = handler as InitializeHandler<I, O>;
+      for (let i = list.length; i--; ) h = (list[i]!.mw as Wrap<I, O>)(h, context);
       if (debug) console.log(stack.identify());
-      return h as any;
+      return h;
     },
   } as MiddlewareStack<I, O>;
 
-  const copyInto = <S extends MiddlewareStack<any, any>>(to: S): S => {
+  const copyInto = (to: MiddlewareStack<I, O>): MiddlewareStack<I, O> => {
+    // an entry's middleware was added at its step, so it fits there
     for (const { mw, step, relation, ...options } of entries)
-      if (step) to.add(mw as any, { step, ...options } as any);
-      else to.addRelativeTo(mw as any, { relation, ...options } as any);
+      if (step) to.add(mw as InitializeMiddleware<I, O>, { step, ...options } as InitializeHandlerOptions & AbsoluteLocation);
+      else to.addRelativeTo(mw, { relation, ...options } as RelativeMiddlewareOptions);
     to.identifyOnResolve?.(debug);
     return to;
   };

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import * as C from "../../src/index.js";
+import { BUILD_TYPE, customBuildType, nextJob, pipeline } from "./fixtures.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const outdir = join(root, "node_modules", ".cache", `codepipeline-local-cli-test-${process.pid}`);
@@ -48,7 +49,7 @@ describe("codepipeline-local", () => {
   afterAll(() => void child?.kill("SIGKILL"));
 
   it("serves the API with the default credentials until SIGTERM, logging one line per request", async () => {
-    child = spawn(process.execPath, [cli, "--port", "0", "--action-delay-ms", "5"], { env });
+    child = spawn(process.execPath, [cli, "--port", "0", "--action-delay-ms", "5", "--job-acknowledge-timeout-ms", "200"], { env });
     let stdout = "";
     child.stdout!.on("data", (d) => (stdout += d));
     const endpoint = await new Promise<string>((resolve, reject) => {
@@ -70,6 +71,13 @@ describe("codepipeline-local", () => {
     expect((await client.send(new C.ListPipelinesCommand({}))).pipelines).toEqual([]);
     const e = await client.send(new C.GetPipelineCommand({ name: "missing" })).catch((x) => x);
     expect(e).toBeInstanceOf(C.PipelineNotFoundException);
+    // --job-acknowledge-timeout-ms: a job polled and never acknowledged is handed out again
+    await client.send(new C.CreateCustomActionTypeCommand(customBuildType));
+    await client.send(new C.CreatePipelineCommand({ pipeline: pipeline("cli") }));
+    await client.send(new C.StartPipelineExecutionCommand({ name: "cli" }));
+    const job = await nextJob(client, BUILD_TYPE);
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await nextJob(client, BUILD_TYPE)).id).toBe(job.id);
     client.destroy();
     const code = await new Promise<number | null>((resolve) => {
       child!.on("close", resolve);
@@ -117,6 +125,9 @@ describe("codepipeline-local", () => {
     const bad = await run(["--port", "http"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--port must be a whole number");
+    const slow = await run(["--job-acknowledge-timeout-ms", "soon"]);
+    expect(slow.code).toBe(2);
+    expect(slow.stderr).toContain("--job-acknowledge-timeout-ms must be a whole number");
     const half = await run(["--access-key-id", "AKID"]);
     expect(half.code).toBe(2);
     const unknown = await run(["--bogus"]);
