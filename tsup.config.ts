@@ -14,6 +14,7 @@ export default defineConfig([
     entry: {
       index: "src/index.ts",
       validation: "src/validation/index.ts",
+      retry: "src/retry/index.ts",
       testing: "src/testing/index.ts",
       otel: "src/otel/index.ts",
       local: "src/local/index.ts",
@@ -27,7 +28,7 @@ export default defineConfig([
   },
   {
     ...common,
-    entry: { index: "src/index.ts", validation: "src/validation/index.ts", testing: "src/testing/index.ts" },
+    entry: { index: "src/index.ts", validation: "src/validation/index.ts", retry: "src/retry/index.ts", testing: "src/testing/index.ts" },
     format: ["esm"],
     platform: "browser",
     outDir: "dist/browser",

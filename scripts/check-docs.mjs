@@ -91,6 +91,7 @@ writeFileSync(
           "codepipeline-client/local": [`${src}/local/index.ts`],
           "codepipeline-client/testing": [`${src}/testing/index.ts`],
           "codepipeline-client/validation": [`${src}/validation/index.ts`],
+          "codepipeline-client/retry": [`${src}/retry/index.ts`],
           "codepipeline-client/otel": [`${src}/otel/index.ts`],
         },
       },

@@ -106,7 +106,8 @@ export async function main(): Promise<string> {
 import * as validation from "codepipeline-client/validation";
 import * as testing from "codepipeline-client/testing";
 import * as local from "codepipeline-client/local";
-export const subpaths = [typeof validation, typeof testing, typeof local];
+import * as retry from "codepipeline-client/retry";
+export const subpaths = [typeof validation, typeof testing, typeof local, typeof retry];
 `;
   writeFileSync(join(dir, "esm.mts"), `${imports}${body}\nmain().then((r) => console.log("esm:", r));\n`);
   writeFileSync(join(dir, "cjs.cts"), `${imports}${body}\nmain().then((r) => console.log("cjs:", r));\n`);

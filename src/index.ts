@@ -7,7 +7,6 @@ export { CodePipelineServiceException, type ServiceExceptionOptions } from "./ex
 export { Command, Command as $Command } from "./command.js";
 export { ConfigurationError, CredentialsProviderError, TimeoutError, AbortError, NetworkError, DeserializationError, InputError } from "./errors.js";
 export { StandardRetryStrategy, type StandardRetryStrategyOptions } from "./retry/strategy.js";
-export { AdaptiveRetryStrategy, RateLimiter, type AdaptiveRetryStrategyOptions, type RateLimiterOptions } from "./retry/adaptive.js";
 export { constructStack } from "./middleware/stack.js";
 export type { CodePipelinePaginationConfiguration } from "./pagination.js";
 export type {

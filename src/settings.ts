@@ -166,7 +166,7 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     endpoint,
     maxAttempts,
     attemptTimeout,
-    retryStrategy: config.retryStrategy ?? createRetryStrategy(retryMode, maxAttempts),
+    retryStrategy: config.retryStrategy ?? (await createRetryStrategy(retryMode, maxAttempts)),
     signer: new Signer({
       credentials: config.credentials,
       region: config.signingRegion ?? region,

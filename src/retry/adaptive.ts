@@ -1,6 +1,23 @@
+/**
+ * Adaptive retry (`retryMode: "adaptive"`, and `codepipeline-client/retry`). Browsers load it when a
+ * client in adaptive mode resolves its settings, in a chunk of its own when the app's bundler splits
+ * code. It imports nothing the request path uses: the standard strategy and the failure module come
+ * in through `setup`, so a bundler puts all of it in that chunk.
+ */
 import type { Provider, RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
-import { DEFAULT_MAX_ATTEMPTS, StandardRetryStrategy } from "./strategy.js";
-import { failure } from "../lazy.js";
+import type { StandardRetryStrategy } from "./strategy.js";
+import type { failure } from "../lazy.js";
+
+/** The request path's pieces this module uses. */
+export interface AdaptiveKit {
+  Standard: typeof StandardRetryStrategy;
+  failure: typeof failure;
+}
+
+let K: AdaptiveKit;
+
+/** Called with the request path's pieces (by the loader and by `codepipeline-client/retry`); returns this module's classes. */
+export const setup = (kit: AdaptiveKit) => ((K = kit), { AdaptiveRetryStrategy, RateLimiter });
 
 /** Tuning of the adaptive rate limiter; the defaults are the official client's. */
 export interface RateLimiterOptions {
@@ -147,8 +164,8 @@ export class AdaptiveRetryStrategy implements RetryStrategyV2 {
   readonly rateLimiter: RateLimiter;
   readonly #standard: StandardRetryStrategy;
 
-  constructor(maxAttempts: number | Provider<number> = DEFAULT_MAX_ATTEMPTS, options: AdaptiveRetryStrategyOptions = {}) {
-    this.#standard = new StandardRetryStrategy(maxAttempts);
+  constructor(maxAttempts?: number | Provider<number>, options: AdaptiveRetryStrategyOptions = {}) {
+    this.#standard = new K.Standard(maxAttempts);
     this.rateLimiter = options.rateLimiter ?? new RateLimiter();
   }
 
@@ -170,7 +187,7 @@ export class AdaptiveRetryStrategy implements RetryStrategyV2 {
 
   async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
     // classification is in failure.ts, loaded at the first failure
-    this.rateLimiter.update(info.errorType === "THROTTLING" || (await failure()).classifyError(info.error) === "THROTTLING");
+    this.rateLimiter.update(info.errorType === "THROTTLING" || (await K.failure()).classifyError(info.error) === "THROTTLING");
     const t = await this.#standard.refreshRetryTokenForRetry(previous, info);
     await this.rateLimiter.acquire();
     return t;

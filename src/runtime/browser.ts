@@ -36,6 +36,7 @@ export const runtime: Runtime = {
   fetchFailureHint: " (likely causes: CORS does not allow this origin, or the endpoint is unreachable)",
   failure: () => load(import("../failure.js"), "error handling"),
   log: () => load(import("../log.js"), "logging"),
+  adaptive: () => load(import("../retry/adaptive.js"), "adaptive retry"),
 };
 
 /** A lazy chunk, or a clear error naming what could not be loaded (a chunk the server no longer has, a network failure). */

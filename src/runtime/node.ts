@@ -6,6 +6,7 @@ import { loadNodeDefaults, nodeDefaultCredentials } from "./node-config.js";
 import { addAutoTracing, autoTracing as findTracing } from "../tracing/auto.js";
 import * as failure from "../failure.js";
 import * as log from "../log.js";
+import * as adaptive from "../retry/adaptive.js";
 import { recursionDetectionMiddleware } from "../middleware/07-recursion-detection.js";
 
 const noop = () => {};
@@ -98,6 +99,7 @@ export const runtime: Runtime = {
   sendsUserAgentHeader: true,
   failure: async () => failure,
   log: async () => log,
+  adaptive: async () => adaptive,
   recursionDetection: recursionDetectionMiddleware,
 };
 

@@ -70,4 +70,6 @@ export interface Runtime {
   /** The recursion detection middleware (Lambda's trace id); browsers, never inside Lambda, register a no-op under its name. */
   recursionDetection?: typeof import("../middleware/07-recursion-detection.js").recursionDetectionMiddleware;
   log(): Promise<typeof import("../log.js")>;
+  /** The adaptive retry module (retry/adaptive.ts): browsers load it for `retryMode: "adaptive"`; Node has it at hand. */
+  adaptive(): Promise<typeof import("../retry/adaptive.js")>;
 }

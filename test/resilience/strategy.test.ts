@@ -7,7 +7,7 @@ import type { RetryErrorInfo, RetryToken } from "@smithy/types";
 import { StandardRetryStrategy, backoffDelay, INITIAL_RETRY_TOKENS } from "../../src/retry/strategy.js";
 import { classifyError } from "../../src/retry/classify.js";
 import { createRetryStrategy } from "../../src/retry/mode.js";
-import { AdaptiveRetryStrategy, RateLimiter } from "../../src/retry/adaptive.js";
+import { AdaptiveRetryStrategy, RateLimiter } from "../../src/retry/index.js";
 import { failure } from "../../src/lazy.js";
 import { CodePipelineServiceException } from "../../src/exception.js";
 import { AbortError, ConfigurationError, NetworkError, TimeoutError } from "../../src/errors.js";
@@ -178,14 +178,30 @@ describe("StandardRetryStrategy", () => {
 
 describe("createRetryStrategy", () => {
   it("builds standard or adaptive strategies and rejects unknown modes", async () => {
-    expect(createRetryStrategy("standard", 4)).toBeInstanceOf(StandardRetryStrategy);
-    expect(createRetryStrategy("legacy", 4)).toBeInstanceOf(StandardRetryStrategy);
-    const adaptive = createRetryStrategy("adaptive", 2) as any;
+    expect(await createRetryStrategy("standard", 4)).toBeInstanceOf(StandardRetryStrategy);
+    expect(await createRetryStrategy("legacy", 4)).toBeInstanceOf(StandardRetryStrategy);
+    const adaptive = (await createRetryStrategy("adaptive", 2)) as any;
     expect(adaptive.mode).toBe("adaptive");
+    // the strategy the client loads for retryMode "adaptive" is the class `codepipeline-client/retry` exports
+    expect(adaptive).toBeInstanceOf(AdaptiveRetryStrategy);
+    expect(await adaptive.maxAttempts()).toBe(2);
     const t = await adaptive.acquireInitialRetryToken("");
     await expect(adaptive.refreshRetryTokenForRetry(t, { errorType: "TRANSIENT", error: new Error("x") })).resolves.toBeDefined();
-    expect(() => createRetryStrategy("adaptativ", 3)).toThrow(ConfigurationError);
-    expect(() => createRetryStrategy("adaptativ", 3)).toThrow(/retryMode must be "standard" or "adaptive"/);
+    await expect(createRetryStrategy("adaptativ", 3)).rejects.toThrow(ConfigurationError);
+    await expect(createRetryStrategy("adaptativ", 3)).rejects.toThrow(/retryMode must be "standard" or "adaptive"/);
+  });
+});
+
+describe("adaptive retry as a module of its own", () => {
+  it("browsers load it through the runtime, and it hands back the classes codepipeline-client/retry exports", async () => {
+    const { runtime: browser } = await import("../../src/runtime/browser.js");
+    const m = await browser.adaptive();
+    const classes = m.setup({ Standard: StandardRetryStrategy, failure });
+    expect(classes.AdaptiveRetryStrategy).toBe(AdaptiveRetryStrategy);
+    expect(classes.RateLimiter).toBe(RateLimiter);
+    const s = new AdaptiveRetryStrategy();
+    await expect(s.maxAttempts()).resolves.toBe(3);
+    expect(s.capacity).toBe(INITIAL_RETRY_TOKENS);
   });
 });
 
