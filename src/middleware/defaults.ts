@@ -10,15 +10,14 @@ import { serializerMiddleware } from "./03-serializer.js";
 import { contentLengthMiddleware } from "./04-content-length.js";
 import { userAgentMiddleware } from "./05-user-agent.js";
 import { hostHeaderMiddleware } from "./06-host-header.js";
-import { recursionDetectionMiddleware } from "./07-recursion-detection.js";
 import { retryMiddleware } from "./08-retry.js";
 import { signingMiddleware } from "./09-signing.js";
 import { deserializerMiddleware } from "./10-deserializer.js";
-import type { CallMiddleware, InputArgs } from "./types.js";
-import { addTracing } from "../runtime.js";
+import type { CallMiddleware } from "./types.js";
+import { addTracing, runtime } from "../runtime.js";
 
 /** Does nothing: holds a v3 name in the stack, so v3 middleware placed relative to it run at the same point. */
-const anchor = (): CallMiddleware<InputArgs> => (next) => next;
+const anchor = (): CallMiddleware<any, any> => (next) => next;
 
 export function addDefaultMiddleware(stack: MiddlewareStack<object, MetadataBearer>, config: ResolvedConfig): void {
   stack.add(loggerMiddleware(), { step: "initialize", name: "loggerMiddleware", tags: ["LOGGER"] });
@@ -34,7 +33,8 @@ export function addDefaultMiddleware(stack: MiddlewareStack<object, MetadataBear
     tags: ["SET_USER_AGENT", "USER_AGENT"],
   });
   stack.add(hostHeaderMiddleware(), { step: "build", priority: "low", name: "hostHeaderMiddleware", tags: ["HOST"] });
-  stack.add(recursionDetectionMiddleware(), { step: "build", priority: "low", name: "recursionDetectionMiddleware", tags: ["RECURSION_DETECTION"] });
+  // Node only (Lambda); browsers keep the name with a no-op
+  stack.add((runtime.recursionDetection ?? anchor)(), { step: "build", priority: "low", name: "recursionDetectionMiddleware", tags: ["RECURSION_DETECTION"] });
   stack.add(retryMiddleware(config), { step: "finalizeRequest", priority: "high", name: "retryMiddleware", tags: ["RETRY"] });
   // aliases: the other names v3 code may place its own middleware relative to
   stack.addRelativeTo(signingMiddleware(config), {

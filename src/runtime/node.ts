@@ -6,6 +6,7 @@ import { loadNodeDefaults, nodeDefaultCredentials } from "./node-config.js";
 import { addAutoTracing, autoTracing as findTracing } from "../tracing/auto.js";
 import * as failure from "../failure.js";
 import * as log from "../log.js";
+import { recursionDetectionMiddleware } from "../middleware/07-recursion-detection.js";
 
 const noop = () => {};
 
@@ -89,6 +90,7 @@ export const runtime: Runtime = {
   sendsUserAgentHeader: true,
   failure: async () => failure,
   log: async () => log,
+  recursionDetection: recursionDetectionMiddleware,
 };
 
 /** Adds the middleware that trace calls once an OpenTelemetry provider is registered (see `tracing/auto.ts`). */

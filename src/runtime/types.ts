@@ -67,5 +67,7 @@ export interface Runtime {
    * needed, in chunks of their own when the app's bundler splits code; Node has them at hand.
    */
   failure(): Promise<typeof import("../failure.js")>;
+  /** The recursion detection middleware (Lambda's trace id); browsers, never inside Lambda, register a no-op under its name. */
+  recursionDetection?: typeof import("../middleware/07-recursion-detection.js").recursionDetectionMiddleware;
   log(): Promise<typeof import("../log.js")>;
 }
