@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { SHA256_HEADER, getCanonicalHeaders, hasHeader } from "@smithy/signature-v4";
+import { SHA256_HEADER, SignatureV4Base, getCanonicalHeaders, getCanonicalQuery, hasHeader } from "@smithy/signature-v4";
 import type { HttpRequest } from "@smithy/types";
 import { RequestSigner } from "../signer.js";
 import { NodeSha256 } from "./node-sha256.js";
@@ -9,6 +9,9 @@ const sha256Hex: (data: string) => string =
   typeof crypto.hash === "function"
     ? (data) => crypto.hash("sha256", data, "hex")
     : (data) => crypto.createHash("sha256").update(data).digest("hex");
+
+/** `SignatureV4Base`'s own path canonicalization (private in its types). */
+const canonicalPath = (SignatureV4Base.prototype as unknown as { getCanonicalPath(r: HttpRequest): string }).getCanonicalPath;
 
 /** Header name -> its canonical (lower-case) name, or "" when SigV4 leaves it unsigned. */
 const names = new Map<string, string>();
@@ -24,6 +27,10 @@ export class NodeRequestSigner extends RequestSigner {
   readonly #fast = this.sha256 === NodeSha256;
   #second = NaN;
   #date!: { longDate: string; shortDate: string };
+  #path?: string;
+  #canonicalPath = "";
+  #listOf?: object;
+  #list = "";
 
   /** The dates of the signature change once a second: formatted once per second (`toISOString` and two regular expressions otherwise). */
   override formatDate(now: Date): { longDate: string; shortDate: string } {
@@ -33,6 +40,33 @@ export class NodeRequestSigner extends RequestSigner {
       this.#second = second;
     }
     return this.#date;
+  }
+
+  /**
+   * As `SignatureV4Base`'s, with the canonical path of the last path kept (every call of a client goes
+   * to one path), no work for an empty query, and the headers sorted once for the request and the
+   * signed-headers list.
+   */
+  override createCanonicalRequest(request: HttpRequest, canonical: Record<string, string>, payloadHash: string): string {
+    if (request.path !== this.#path) {
+      this.#canonicalPath = canonicalPath.call(this, request);
+      this.#path = request.path;
+    }
+    let query = "";
+    for (const _ in request.query) {
+      query = getCanonicalQuery(request);
+      break;
+    }
+    const sorted = Object.keys(canonical).sort();
+    let lines = "";
+    for (const name of sorted) lines += `${name}:${canonical[name]}\n`;
+    this.#listOf = canonical;
+    this.#list = sorted.join(";");
+    return `${request.method}\n${this.#canonicalPath}\n${query}\n${lines}\n${this.#list}\n${payloadHash}`;
+  }
+
+  override getCanonicalHeaderList(headers: object): string {
+    return headers === this.#listOf ? this.#list : super.getCanonicalHeaderList(headers);
   }
 
   protected override payloadHash(request: HttpRequest): Promise<string> | string {

@@ -72,15 +72,23 @@ export const runtime: Runtime = {
     if (body instanceof Uint8Array) return body;
     if (typeof body === "string") return Buffer.from(body);
     const stream = body as NodeJS.ReadableStream;
+    const chunks: Buffer[] = [];
+    const add = (chunk: Buffer | string) => chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
     if (typeof stream.on !== "function") {
-      const chunks: Buffer[] = [];
-      for await (const chunk of body as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+      for await (const chunk of body as AsyncIterable<Buffer | string>) add(chunk);
       return Buffer.concat(chunks);
+    }
+    // A response that came in whole with its headers (most do) is buffered already: read it at once, without
+    // flowing mode and its events. The stream then ends by itself; waiting for that lets node:http free the
+    // socket before the next call asks for one.
+    const res = stream as NodeJS.ReadableStream & { complete?: boolean; readableLength?: number; readableFlowing?: boolean | null };
+    if (res.complete && res.readableLength && res.readableFlowing === null) {
+      add(res.read() as Buffer | string);
+      if (!res.readableLength) return new Promise((resolve) => res.once("end", () => resolve(chunks[0]!)));
     }
     // Plain events: cheaper than an async iterator on every response.
     return new Promise<Uint8Array>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer | string) => chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+      stream.on("data", add);
       stream.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
       stream.once("error", reject);
       stream.once("aborted", () => reject(Object.assign(new Error("The response was cut off before its end"), { code: "ECONNRESET" })));

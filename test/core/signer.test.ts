@@ -112,7 +112,8 @@ describe("signatures are byte-identical to SignatureV4", () => {
   it.each([NodeSha256, ONE_SHOT])("one signer keeps its signing key only while credentials and scope stay the same (%s)", async (hash) => {
     const creds = { ...CREDENTIALS };
     const signer = ours(hash, () => Promise.resolve(creds));
-    const check = async (options: object = {}) => expect(await signedBy(signer, base, options)).toEqual(await signedBy(reference({ ...creds }), base, options));
+    const check = async (options: object = {}, req: HttpRequest = base) =>
+      expect(await signedBy(signer, req, options)).toEqual(await signedBy(reference({ ...creds }), req, options));
     await check();
     await check();
     creds.secretAccessKey = "rotated-secret"; // the same object, changed
@@ -124,7 +125,25 @@ describe("signatures are byte-identical to SignatureV4", () => {
     await check({ signingDate: new Date("2026-03-05T00:00:01.999Z") });
     await check({ signingDate: new Date("2026-03-05T00:00:02.000Z") });
     await check({ signingDate: new Date("2026-03-05T00:00:01.500Z") });
+    // another path and a query, then the first path again
+    await check({}, { ...base, path: "/a/./b/../c d/", query: { x: "1 2" } } as HttpRequest);
+    await check();
     await check({ signingRegion: "us-west-2" });
+  });
+
+  it("gives a custom sha256 bytes only, as the Checksum interface says, and signs as SignatureV4 does", async () => {
+    const given: string[] = [];
+    class BytesOnly extends Sha256 {
+      override update(data: Uint8Array): void {
+        given.push(Object.prototype.toString.call(data));
+        if (!(data instanceof Uint8Array)) throw new TypeError("this hash takes bytes only");
+        super.update(data);
+      }
+    }
+    const creds = { ...CREDENTIALS, secretAccessKey: "another-secret" }; // a key not derived before
+    expect(await signedBy(ours(BytesOnly, creds), base)).toEqual(await signedBy(reference(creds), base));
+    expect(given.length).toBeGreaterThan(4);
+    expect(new Set(given)).toEqual(new Set(["[object Uint8Array]"]));
   });
 
   it("rejects invalid credentials as SignatureV4 does", async () => {
