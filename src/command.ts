@@ -17,7 +17,7 @@ export class Command<Input extends object, Output extends MetadataBearer> {
   readonly input: Input;
   /** The operation this command calls. */
   readonly op: OperationSpec;
-  #stack?: MiddlewareStack<any, any>;
+  #stack?: MiddlewareStack<Input, Output>;
 
   constructor(input: Input | undefined, op: OperationSpec) {
     this.input = input ?? ({} as Input);
@@ -26,7 +26,7 @@ export class Command<Input extends object, Output extends MetadataBearer> {
 
   /** Middleware that applies to this command only; created on first use. */
   get middlewareStack(): MiddlewareStack<Input, Output> {
-    return (this.#stack ??= constructStack()) as MiddlewareStack<Input, Output>;
+    return (this.#stack ??= constructStack());
   }
 
   /** True when middleware was added to this command alone. */
@@ -43,7 +43,7 @@ export class Command<Input extends object, Output extends MetadataBearer> {
     config: ResolvedConfig,
     options: SendOptions | undefined,
   ): Handler<Input, Output> {
-    const stack = this.hasOwnMiddleware ? clientStack.concat(this.#stack!) : clientStack;
+    const stack: MiddlewareStack<Input, Output> = this.hasOwnMiddleware ? clientStack.concat(this.#stack!) : clientStack;
     const context: CallContext = {
       clientName: "CodePipelineClient",
       commandName: this.op.name + "Command",

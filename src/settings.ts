@@ -1,6 +1,6 @@
-import type { Endpoint, EndpointV2, Logger, RetryStrategyV2 } from "@smithy/types";
+import type { Endpoint, EndpointV2, Logger, Provider, RetryStrategyV2 } from "@smithy/types";
 import type { RequestSigner } from "./signer.js";
-import { type CodePipelineClientConfig, type HttpHandler, type ResolvedConfig, type SendOptions, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
+import { type CodePipelineClientConfig, type CodePipelineExtensionConfiguration, type HttpHandler, type ResolvedConfig, type SendOptions, NO_LOGGER, toProvider, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from "./config.js";
 import { runtime } from "./runtime.js";
 import type { EnvDefaults } from "./runtime/types.js";
 import { PROVIDER_TIMEOUT_MS, memoizeCredentials, withTimeout } from "./credentials.js";
@@ -47,8 +47,8 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   const logger = input.logger ?? NO_LOGGER;
   // Node looks up what the config leaves open in the environment and the profile.
   const env = memo(() => runtime.loadDefaults(input, logger));
-  const fromEnv = <K extends keyof EnvDefaults>(key: K, given: unknown, fallback: NonNullable<EnvDefaults[K]>) =>
-    given !== undefined ? toProvider(given as any) : async () => (await env())[key] ?? fallback;
+  const fromEnv = <K extends keyof EnvDefaults, T extends NonNullable<EnvDefaults[K]>>(key: K, given: T | Provider<T> | undefined, fallback: T): Provider<T> =>
+    given !== undefined ? toProvider(given) : async () => ((await env())[key] as T | undefined) ?? fallback;
   if (input.region === "") throw new ConfigurationError(regionMissing);
   if (input.providerTimeout !== undefined && !(typeof input.providerTimeout === "number" && input.providerTimeout >= 0))
     throw new ConfigurationError(`providerTimeout must be a number of ms, 0 or more (0: no limit), got ${String(input.providerTimeout)}`);
@@ -81,7 +81,7 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
       ? input.requestHandler
       : runtime.createHandler({ connectionTimeout: input.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT, ...input.requestHandler }),
   };
-  for (const ext of input.extensions ?? []) ext.configure(config as any);
+  for (const ext of input.extensions ?? []) ext.configure(config as unknown as CodePipelineExtensionConfiguration);
   Object.defineProperty(config, SETTINGS, { value: memo(() => loadSettings(config, env)), enumerable: false });
   return config;
 }

@@ -2,7 +2,7 @@
  * The transport: the end of the middleware stack, where one attempt goes over the wire
  * through the configured HTTP handler.
  */
-import type { HttpRequest, HttpResponse, Logger } from "@smithy/types";
+import type { HttpHandlerOptions, HttpRequest, HttpResponse, Logger } from "@smithy/types";
 import type { HttpHandler } from "./config.js";
 import { TimeoutError } from "./errors.js";
 import { abortError, onAbort, type SignalLike } from "./abort.js";
@@ -75,7 +75,7 @@ export function transport(handler: HttpHandler, request: HttpRequest, options: A
           requestTimeout: timeout,
           clientName: options.clientName,
           logger: options.logger,
-        } as any)
+        } as HttpHandlerOptions)
         .then(({ response }: { response: HttpResponse }) => {
           reading = true;
           // read even after a timeout or abort, as before: a handler that ignored the signal still frees its connection
