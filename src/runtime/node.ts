@@ -81,11 +81,17 @@ export const runtime: Runtime = {
     }
     // A response that came in whole with its headers (most do) is buffered already: read it at once, without
     // flowing mode and its events. The stream then ends by itself; waiting for that lets node:http free the
-    // socket before the next call asks for one.
+    // socket before the next call asks for one. The body is all here, so a stream closed without its end
+    // (destroyed by an abort in between) still gives it.
     const res = stream as NodeJS.ReadableStream & { complete?: boolean; readableLength?: number; readableFlowing?: boolean | null };
     if (res.complete && res.readableLength && res.readableFlowing === null) {
       add(res.read() as Buffer | string);
-      if (!res.readableLength) return new Promise((resolve) => res.once("end", () => resolve(chunks[0]!)));
+      if (!res.readableLength)
+        return new Promise((resolve) => {
+          const done = () => resolve(chunks[0]!);
+          res.once("end", done);
+          res.once("close", done);
+        });
     }
     // Plain events: cheaper than an async iterator on every response.
     return new Promise<Uint8Array>((resolve, reject) => {
