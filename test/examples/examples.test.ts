@@ -7,10 +7,10 @@ import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CodePipelineClient, CreateCustomActionTypeCommand, CreatePipelineCommand, StartPipelineExecutionCommand } from "../../src/index.js";
 import { startLocalCodePipeline, type LocalCodePipeline } from "../../src/local/index.js";
+import { bundleExamples } from "../support/examples.js";
 import { ROLE, approvalToken, customBuildType, nextJob, pipeline, until, waitForStatus } from "../local/fixtures.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -24,19 +24,7 @@ let client: CodePipelineClient;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  await build({
-    absWorkingDir: root,
-    entryPoints: Object.fromEntries(EXAMPLES.map((name) => [name, `examples/${name}.ts`])),
-    outdir,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    alias: { "codepipeline-client": "./src/index.ts" },
-    logLevel: "error",
-  });
+  await bundleExamples(Object.fromEntries(EXAMPLES.map((name) => [name, `examples/${name}.ts`])), outdir);
   local = await startLocalCodePipeline({ actionDelayMs: 20, credentials });
   client = new CodePipelineClient({ ...local.clientConfig, maxAttempts: 1 });
   env = {

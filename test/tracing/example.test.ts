@@ -1,12 +1,12 @@
 // examples/tracing.ts runs as users run it, against the local endpoint: bundled from its file (the package
 // resolved to this checkout's sources), run as a child process with the endpoint in its environment.
 import { join } from "node:path";
-import { build } from "esbuild";
+import { bundleExamples } from "../support/examples.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CodePipelineClient, CreateCustomActionTypeCommand, CreatePipelineCommand } from "../../src/index.js";
 import { startLocalCodePipeline, type LocalCodePipeline } from "../../src/local/index.js";
 import { customBuildType, pipeline } from "../local/fixtures.js";
-import { buildPackage, root, runNodeAsync } from "./build.js";
+import { buildPackage, runNodeAsync } from "./build.js";
 
 let local: LocalCodePipeline;
 let dir = "";
@@ -17,19 +17,7 @@ beforeAll(async () => {
   const pkg = await buildPackage("otel-example", "esm");
   dir = pkg.dir;
   remove = pkg.remove;
-  await build({
-    absWorkingDir: root,
-    entryPoints: { tracing: "examples/tracing.ts" },
-    outdir: dir,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    alias: { "codepipeline-client": "./src/index.ts" },
-    logLevel: "error",
-  });
+  await bundleExamples({ tracing: "examples/tracing.ts" }, dir);
   local = await startLocalCodePipeline({ credentials });
   const client = new CodePipelineClient({ ...local.clientConfig, maxAttempts: 1 });
   await client.send(new CreateCustomActionTypeCommand(customBuildType));
