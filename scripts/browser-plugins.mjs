@@ -14,7 +14,9 @@ export const browserRuntime = {
 
 /**
  * Browser build: @smithy/signature-v4 and @smithy/fetch-http-handler are bundled in, and their imports of
- * @smithy/core's `serde`, `protocols` and `client` entries point at the few modules they use.
+ * @smithy/core's `serde`, `protocols` and `client` entries point at the few modules they use; so do the
+ * client's own (src/: the signer and the browser hash take hex and UTF-8 conversions from the modules the
+ * signer package uses, so a bundle holds one copy of each).
  * - serde's entry module runs top-level calls (a blob adapter class built by a function, a UUID function)
  *   that esbuild cannot drop from a consumer's bundle, and brings base64, UUID and stream code the client
  *   never calls (1.4 KB gzipped on esbuild's start-up path, 0.3 KB in one file).
@@ -50,7 +52,8 @@ export const smithyCorePieces = {
       const sub = args.path.slice("@smithy/core/".length);
       const fromSigner = /[\\/]@smithy[\\/]signature-v4[\\/]/.test(args.importer);
       const fromFetch = /[\\/]@smithy[\\/]fetch-http-handler[\\/]/.test(args.importer);
-      if (!fromSigner && !(fromFetch && sub !== "serde")) return undefined;
+      const fromClient = /[\\/]src[\\/]/.test(args.importer);
+      if (!fromSigner && !fromClient && !(fromFetch && sub !== "serde")) return undefined;
       const entry = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir });
       if (entry.errors.length) return { errors: entry.errors };
       return { path: `${path.dirname(path.dirname(entry.path))}|${sub}`, namespace: "smithy-core-pieces" };
@@ -81,6 +84,6 @@ export const sha256Module = {
   },
 };
 
-/** The browser build of the main entries: its plugins, and the packages bundled into it. */
+/** The browser build of the main entries: its plugins, and the packages bundled into it (@smithy/core: the pieces above). */
 export const browserPlugins = [browserRuntime, smithyCorePieces, sha256Module];
-export const browserNoExternal = ["@smithy/signature-v4", "@smithy/fetch-http-handler", "@aws-crypto/sha256-js"];
+export const browserNoExternal = ["@smithy/signature-v4", "@smithy/fetch-http-handler", "@aws-crypto/sha256-js", "@smithy/core"];

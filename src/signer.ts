@@ -11,6 +11,7 @@ import {
   getPayloadHash,
   hasHeader,
 } from "@smithy/signature-v4";
+import { toHex, toUint8Array } from "@smithy/core/serde";
 import type { AwsCredentialIdentity, HttpRequest, RequestSigningArguments } from "@smithy/types";
 
 /**
@@ -24,28 +25,21 @@ export class RequestSigner extends SignatureV4Base {
     super(init);
   }
 
-  #keyFor?: AwsCredentialIdentity;
-  #keyScope = "";
+  /** What the kept signing key was derived from: the secret key and the scope. */
+  #keyOf = "";
   #key?: Promise<Uint8Array>;
 
   /**
-   * The signing key, kept for the last credentials and scope. Derived here as SigV4 (and
-   * @smithy/signature-v4's getSigningKey) derives it: getSigningKey first hashes the credentials on
-   * every call for its own module-wide cache, and that cache costs about 0.1 KB gzipped in browsers.
+   * The signing key, kept for the last secret key and scope (the access key id and session token
+   * do not enter it). Derived here as SigV4 (and @smithy/signature-v4's getSigningKey) derives it:
+   * getSigningKey first hashes the credentials on every call for its own module-wide cache, and
+   * that cache costs about 0.1 KB gzipped in browsers.
    */
-  #signingKey(credentials: AwsCredentialIdentity, shortDate: string, region: string, service: string): Promise<Uint8Array> {
-    const scope = `${shortDate}/${region}/${service}`;
-    const last = this.#keyFor;
-    if (
-      !this.#key ||
-      scope !== this.#keyScope ||
-      credentials.secretAccessKey !== last?.secretAccessKey ||
-      credentials.accessKeyId !== last.accessKeyId ||
-      credentials.sessionToken !== last.sessionToken
-    ) {
-      this.#keyFor = { ...credentials };
-      this.#keyScope = scope;
-      this.#key = this.#deriveKey(`AWS4${credentials.secretAccessKey}`, [shortDate, region, service, KEY_TYPE_IDENTIFIER]);
+  #signingKey(secret: string, shortDate: string, region: string, service: string): Promise<Uint8Array> {
+    const keyOf = `${secret}\n${shortDate}/${region}/${service}`;
+    if (!this.#key || keyOf !== this.#keyOf) {
+      this.#keyOf = keyOf;
+      this.#key = this.#deriveKey(`AWS4${secret}`, [shortDate, region, service, KEY_TYPE_IDENTIFIER]);
       this.#key.catch(() => (this.#key = undefined));
     }
     return this.#key;
@@ -61,7 +55,7 @@ export class RequestSigner extends SignatureV4Base {
   /** HMAC-SHA256; the data goes in as UTF-8 bytes, as a `Checksum` takes it. */
   #hmac(key: string | Uint8Array, data: string): Promise<Uint8Array> {
     const hash = new this.sha256(key);
-    hash.update(new TextEncoder().encode(data));
+    hash.update(toUint8Array(data));
     return hash.digest();
   }
 
@@ -90,7 +84,7 @@ export class RequestSigner extends SignatureV4Base {
     );
     headers.authorization =
       `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, ` +
-      `SignedHeaders=${this.getCanonicalHeaderList(canonical)}, Signature=${await this.hmacHex(await this.#signingKey(credentials, shortDate, region, service), stringToSign)}`;
+      `SignedHeaders=${this.getCanonicalHeaderList(canonical)}, Signature=${await this.hmacHex(await this.#signingKey(credentials.secretAccessKey, shortDate, region, service), stringToSign)}`;
     return request;
   }
 
@@ -106,12 +100,7 @@ export class RequestSigner extends SignatureV4Base {
 
   /** The hex HMAC-SHA256 of `data` under `key`. */
   protected async hmacHex(key: Uint8Array, data: string): Promise<string> {
-    return hex(await this.#hmac(key, data));
+    return toHex(await this.#hmac(key, data));
   }
 }
 
-const hex = (bytes: Uint8Array): string => {
-  let s = "";
-  for (let i = 0; i < bytes.length; i++) s += (bytes[i]! < 16 ? "0" : "") + bytes[i]!.toString(16);
-  return s;
-};

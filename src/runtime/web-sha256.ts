@@ -1,7 +1,5 @@
+import { toUint8Array } from "@smithy/core/serde";
 import type { Checksum, SourceData } from "@smithy/types";
-
-const bytes = (d: SourceData): Uint8Array =>
-  typeof d === "string" ? new TextEncoder().encode(d) : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
 
 /**
  * SHA-256 and HMAC-SHA-256 on WebCrypto (`crypto.subtle`). Where `crypto.subtle` is missing
@@ -13,10 +11,10 @@ export class WebSha256 implements Checksum {
   #secret?: Uint8Array;
   #data: Uint8Array[] = [];
   constructor(secret?: SourceData) {
-    if (secret !== undefined) this.#secret = bytes(secret);
+    if (secret !== undefined) this.#secret = toUint8Array(secret);
   }
   update(data: SourceData): void {
-    this.#data.push(bytes(data));
+    this.#data.push(toUint8Array(data));
   }
   async digest(): Promise<Uint8Array> {
     const secret = this.#secret;
