@@ -1,6 +1,6 @@
 // Endpoint resolution: the model's rule set, compiled by scripts/gen/endpoints.mjs into
-// ./generated/endpoint-rules.ts, plus partition lookup, region checks and error messages that
-// say what to change. Same contract as a v3 `endpointProvider`. The client loads this module (a lazy
+// ./generated/endpoint-rules.ts (with what to change for each of its errors), plus partition lookup
+// and region checks. Same contract as a v3 `endpointProvider`. The client loads this module (a lazy
 // chunk in bundles) only for endpoints other than the standard one (see resolveDefaultEndpoint in region.ts).
 import { evaluateRules, partitions, type Partition } from "./generated/endpoint-rules.js";
 
@@ -24,18 +24,6 @@ export class EndpointError extends Error {
   }
 }
 
-// What to change, keyed by the rule set's (v3's) message.
-const hints: Record<string, string> = {
-  "Invalid Configuration: FIPS and custom endpoint are not supported": "set useFipsEndpoint to false or remove endpoint",
-  "Invalid Configuration: Dualstack and custom endpoint are not supported":
-    "set useDualstackEndpoint to false or remove endpoint",
-  "FIPS and DualStack are enabled, but this partition does not support one or both":
-    "set useFipsEndpoint or useDualstackEndpoint to false",
-  "FIPS is enabled but this partition does not support FIPS": "set useFipsEndpoint to false",
-  "DualStack is enabled but this partition does not support DualStack": "set useDualstackEndpoint to false",
-  "Invalid Configuration: Missing Region": 'set region (e.g. "us-east-1") or endpoint',
-};
-
 // A single DNS label, as @smithy/core's isValidHostLabel (and v3's region check).
 const hostLabel = /^(?!.*-$)(?!-)[a-zA-Z0-9-]{1,63}$/;
 
@@ -54,10 +42,10 @@ export function resolveEndpoint(params: EndpointParameters, _context?: { logger?
         (/[.:/]/.test(Region) ? "; to call a URL, set endpoint instead." : "."),
     );
   }
-  const href = evaluateRules(params, partition, (m) => {
-    const hint = hints[m];
-    return new EndpointError(hint ? `${m}${m.includes("partition") ? ` (region "${Region}")` : ""}; ${hint}.` : m);
-  });
+  // the rules give v3's message and what to change (scripts/gen/endpoints.mjs); a partition's limit also names the region
+  const href = evaluateRules(params, partition, (m, hint) =>
+    new EndpointError(hint ? `${m}${m.includes("partition") ? ` (region "${Region}")` : ""}; ${hint}.` : m),
+  );
   let url: URL | undefined;
   try {
     url = new URL(href);

@@ -1,10 +1,14 @@
 import { describe, it, expect, vi, beforeAll } from "vitest";
+import { readFileSync } from "node:fs";
+import { transform } from "esbuild";
 import type { EndpointV2, Logger } from "@smithy/types";
 import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import cases from "./generated/endpoint-tests.js";
 import { EndpointError, resolveEndpoint, type EndpointParameters } from "../src/endpoints.js";
 import { normalizeRegion, resolveDefaultEndpoint } from "../src/region.js";
 import { partitions } from "../src/generated/endpoint-rules.js";
+// @ts-expect-error: a plain .mjs script without type declarations
+import { PARTITIONS, rulesFile } from "../scripts/gen/endpoints.mjs";
 
 // The v3 client this package replaces, for side-by-side checks.
 const v3 = new CodePipelineClient({ region: "us-east-1" });
@@ -29,15 +33,25 @@ const modelIsStale: Record<string, string> = {
 };
 
 type Resolver = typeof resolveEndpoint;
-type Rules = typeof import("../src/generated/endpoint-rules.js");
+/** A partition as scripts/gen/endpoints.mjs reads it. */
+type PartitionData = { id: string; supportsFIPS: boolean; supportsDualStack: boolean };
 
-/** Loads src/endpoints.ts again over partition data changed by `edit`. */
-async function withPartitions(edit: (dnsSuffix: string) => Partial<Rules["partitions"][number][1]>): Promise<Resolver> {
+const model = JSON.parse(readFileSync(new URL("../smithy/codepipeline-2015-07-09.json", import.meta.url), "utf8"));
+const ruleSet = model.shapes["com.amazonaws.codepipeline#CodePipeline_20150709"].traits["smithy.rules#endpointRuleSet"];
+
+/**
+ * Loads src/endpoints.ts again over the rules compiled (as `npm run generate` does) from partition
+ * data changed by `edit`: the generator folds away the checks the shipped data cannot fail, so other
+ * data needs its own compiled rules.
+ */
+async function withPartitions(edit: (p: PartitionData) => Partial<PartitionData>): Promise<Resolver> {
+  const source = rulesFile("", ruleSet, PARTITIONS.map((p: PartitionData) => ({ ...p, ...edit(p) })));
+  const { code } = await transform(source, { loader: "ts", format: "cjs" });
+  const module = { exports: {} };
+  new Function("module", "exports", code)(module, module.exports);
+  const rules = module.exports;
   vi.resetModules();
-  vi.doMock("../src/generated/endpoint-rules.js", async (importOriginal) => {
-    const m = await importOriginal<Rules>();
-    return { ...m, partitions: m.partitions.map(([re, p]) => [re, { ...p, ...edit(p.dnsSuffix) }]) };
-  });
+  vi.doMock("../src/generated/endpoint-rules.js", () => rules);
   try {
     return (await import("../src/endpoints.js")).resolveEndpoint;
   } finally {
@@ -50,7 +64,7 @@ describe("model endpoint test cases, over the partition data they were written f
   // aws-iso and aws-iso-b without dual-stack, as partitions.json had it when the tests were written.
   let resolve: Resolver;
   beforeAll(async () => {
-    resolve = await withPartitions((dns) => (/^s?c2s\./.test(dns) ? { supportsDualStack: false } : {}));
+    resolve = await withPartitions((p) => (p.id === "aws-iso" || p.id === "aws-iso-b" ? { supportsDualStack: false } : {}));
   });
 
   it.each(cases)("$name", ({ params, expect: want }) => {
@@ -174,6 +188,11 @@ describe("error guidance", () => {
       'Invalid endpoint "localhost:4566": not an http(s) URL; set endpoint to a full URL such as "http://localhost:4566".',
     );
     expect(message({ Endpoint: "not a url" })).toContain('Invalid endpoint "not a url"');
+  });
+
+  it("an error rule without guidance stops generation", () => {
+    const withNewError = { ...ruleSet, rules: [{ type: "error", conditions: [], error: "Something new went wrong" }] };
+    expect(() => rulesFile("", withNewError, PARTITIONS)).toThrow(/"Something new went wrong" has no hint/);
   });
 
   it("a partition without FIPS or dual-stack: names the region and the option", async () => {

@@ -16,6 +16,12 @@
 // booleanEquals, stringEquals, getAttr, aws.partition; templates with {Param} and
 // {Ref#attr}). Anything else stops generation with an error naming what to add, so a model
 // update can never silently produce a wrong resolver.
+//
+// A partition attribute every partition has with the same boolean value (supportsFIPS and
+// supportsDualStack are true everywhere) is compiled as that constant, and the checks on it
+// fold away with the errors they guard: the generated resolver holds only the branches the
+// partition data can reach. Each error the rules can still throw carries what to change
+// (ERROR_HINTS); one without an entry stops generation.
 
 const SERVICE = "com.amazonaws.codepipeline#CodePipeline_20150709";
 
@@ -24,7 +30,7 @@ const SERVICE = "com.amazonaws.codepipeline#CodePipeline_20150709";
 // installed @aws-sdk/client-codepipeline 3.1138.0 uses. Order matters: region regexes are
 // tried in this order. `regions` lists the named regions (only the ones a regex lookup would
 // put elsewhere end up in the generated file).
-const PARTITIONS = [
+export const PARTITIONS = [
   {
     id: "aws",
     dnsSuffix: "amazonaws.com",
@@ -114,6 +120,17 @@ const PARTITIONS = [
     regions: ["aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"],
   },
 ];
+// What to change, for each error message of the rule set (v3's text), in the words of the client's options.
+const ERROR_HINTS = {
+  "Invalid Configuration: FIPS and custom endpoint are not supported": "set useFipsEndpoint to false or remove endpoint",
+  "Invalid Configuration: Dualstack and custom endpoint are not supported": "set useDualstackEndpoint to false or remove endpoint",
+  "FIPS and DualStack are enabled, but this partition does not support one or both":
+    "set useFipsEndpoint or useDualstackEndpoint to false",
+  "FIPS is enabled but this partition does not support FIPS": "set useFipsEndpoint to false",
+  "DualStack is enabled but this partition does not support DualStack": "set useDualstackEndpoint to false",
+  "Invalid Configuration: Missing Region": 'set region (e.g. "us-east-1") or endpoint',
+};
+
 const PARTITION_ATTRS = ["name", "dnsSuffix", "dualStackDnsSuffix", "implicitGlobalRegion", "supportsFIPS", "supportsDualStack"];
 
 const fail = (msg) => {
@@ -127,7 +144,7 @@ export default function generate(ctx) {
   const ruleSet = service.traits?.["smithy.rules#endpointRuleSet"] ?? fail("no smithy.rules#endpointRuleSet trait");
   const tests = service.traits?.["smithy.rules#endpointTests"] ?? fail("no smithy.rules#endpointTests trait");
   return [
-    { path: "src/generated/endpoint-rules.ts", content: rulesFile(ctx.marker, ruleSet) },
+    { path: "src/generated/endpoint-rules.ts", content: rulesFile(ctx.marker, ruleSet, PARTITIONS) },
     { path: "src/generated/endpoint-standard.ts", content: standardFile(ctx.marker, ruleSet) },
     { path: "test/generated/endpoint-tests.ts", content: testsFile(ctx.marker, ruleSet, tests) },
   ];
@@ -169,7 +186,8 @@ export const standardEndpoint = (region: string): string => \`${template}\`;
 // ---------------------------------------------------------------------------------------------
 // Rule compiler
 
-function rulesFile(marker, ruleSet) {
+/** The rules module for `ruleSet` over the partition data `PARTITIONS` (tests pass other data). */
+export function rulesFile(marker, ruleSet, PARTITIONS) {
   if (ruleSet.version !== "1.0") fail(`unsupported rule set version ${ruleSet.version}`);
   const params = ruleSet.parameters;
   for (const [name, p] of Object.entries(params)) {
@@ -181,7 +199,7 @@ function rulesFile(marker, ruleSet) {
     }
   }
 
-  const attrs = new Set(); // PartitionResult attributes the rules read
+  const attrs = new Set(); // PartitionResult attributes the rules read (other than constants)
   const locals = new Map(); // assigned name -> function that produced it
   const c = {
     params,
@@ -196,6 +214,8 @@ function rulesFile(marker, ruleSet) {
     attr(ref, path) {
       if (locals.get(ref) !== "aws.partition") fail(`getAttr on ${ref} is not supported (only on aws.partition results)`);
       if (!PARTITION_ATTRS.includes(path)) fail(`unknown partition attribute ${path}`);
+      const value = PARTITIONS[0][path];
+      if (typeof value === "boolean" && PARTITIONS.every((p) => p[path] === value)) return String(value);
       attrs.add(path);
       return `${ref}.${path}`;
     },
@@ -265,13 +285,13 @@ export const partitions: ReadonlyArray<readonly [RegExp, Partition]> = [
 ${partitionRows}];
 
 /**
- * The rule tree as code. Returns the endpoint URL as a string, or throws \`error(message)\`
- * with the rule set's own message.
+ * The rule tree as code. Returns the endpoint URL as a string, or throws \`error(message, hint)\`
+ * with the rule set's own message and what to change (no hint when no rule applies).
  */
 export function evaluateRules(
   p: RuleParameters,
   partition: (region: string) => Partition,
-  error: (message: string) => Error,
+  error: (message: string, hint?: string) => Error,
 ): string {
 ${localDecl}${body}}
 `;
@@ -290,7 +310,9 @@ function compileRules(c, rules, ind, last) {
       pre = `${ind}const ${name} = ${compileFn(c, conditions[0])};\n`;
       conditions = [];
     }
-    const conds = conditions.map((cond) => compileCondition(c, cond));
+    // conditions on constants: a true one is dropped, a false one makes the rule unreachable
+    const conds = conditions.map((cond) => compileCondition(c, cond)).filter((cond) => cond !== "true");
+    if (conds.includes("false")) continue;
     const inner = conds.length ? ind + "  " : ind;
     let body;
     if (rule.type === "endpoint") {
@@ -299,7 +321,9 @@ function compileRules(c, rules, ind, last) {
       if (e.headers && Object.keys(e.headers).length) fail("endpoint headers are not supported");
       body = `${inner}return ${compileValue(c, e.url)};\n`;
     } else if (rule.type === "error") {
-      body = `${inner}throw error(${compileValue(c, rule.error)});\n`;
+      if (typeof rule.error !== "string" || rule.error.includes("{")) fail(`error ${str(rule.error)}: only fixed messages are supported`);
+      const hint = ERROR_HINTS[rule.error] ?? fail(`error ${str(rule.error)} has no hint; add what to change to ERROR_HINTS`);
+      body = `${inner}throw error(${str(rule.error)}, ${str(hint)});\n`;
     } else if (rule.type === "tree") {
       // Once a tree's conditions hold, one of its rules must apply (as in the Smithy engine).
       body = compileRules(c, rule.rules, inner, true);
@@ -334,11 +358,16 @@ function compileFn(c, node) {
     case "isSet":
       if (a.length !== 1 || !a[0]?.ref) fail("isSet expects one reference");
       return `${c.ref(a[0].ref)} != null`;
-    case "not":
-      return `!(${compileFn(c, a[0])})`;
+    case "not": {
+      const inner = compileFn(c, a[0]);
+      return inner === "true" || inner === "false" ? String(inner === "false") : `!(${inner})`;
+    }
     case "booleanEquals":
-    case "stringEquals":
-      return `${compileValue(c, a[0])} === ${compileValue(c, a[1])}`;
+    case "stringEquals": {
+      const [x, y] = [compileValue(c, a[0]), compileValue(c, a[1])];
+      const constant = /^(true|false)$/;
+      return constant.test(x) && constant.test(y) ? String(x === y) : `${x} === ${y}`;
+    }
     case "getAttr":
       if (!a[0]?.ref || typeof a[1] !== "string") fail("getAttr expects a reference and a path");
       return c.attr(a[0].ref, a[1]);

@@ -14,11 +14,9 @@ export interface RuleParameters {
 export interface Partition {
   dnsSuffix: string;
   dualStackDnsSuffix: string;
-  supportsFIPS: boolean;
-  supportsDualStack: boolean;
 }
 
-const P = (re: RegExp, dnsSuffix: string, dualStackDnsSuffix: string, supportsFIPS: boolean, supportsDualStack: boolean): readonly [RegExp, Partition] => [re, { dnsSuffix, dualStackDnsSuffix, supportsFIPS, supportsDualStack }];
+const P = (re: RegExp, dnsSuffix: string, dualStackDnsSuffix: string): readonly [RegExp, Partition] => [re, { dnsSuffix, dualStackDnsSuffix }];
 
 /**
  * Partitions in lookup order: a region belongs to the first partition whose regex matches it
@@ -26,55 +24,46 @@ const P = (re: RegExp, dnsSuffix: string, dualStackDnsSuffix: string, supportsFI
  * partition ("aws"). Data: partitions.json v1.1 (@aws-sdk/core 3.981.0).
  */
 export const partitions: ReadonlyArray<readonly [RegExp, Partition]> = [
-  P(/^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$/, "amazonaws.com", "api.aws", true, true), // aws
-  P(/^cn\-\w+\-\d+$|^aws\-cn\-global$/, "amazonaws.com.cn", "api.amazonwebservices.com.cn", true, true), // aws-cn
-  P(/^eusc\-(de)\-\w+\-\d+$/, "amazonaws.eu", "api.amazonwebservices.eu", true, true), // aws-eusc
-  P(/^us\-iso\-\w+\-\d+$|^aws\-iso\-global$/, "c2s.ic.gov", "api.aws.ic.gov", true, true), // aws-iso
-  P(/^us\-isob\-\w+\-\d+$|^aws\-iso\-b\-global$/, "sc2s.sgov.gov", "api.aws.scloud", true, true), // aws-iso-b
-  P(/^eu\-isoe\-\w+\-\d+$|^aws\-iso\-e\-global$/, "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk", true, true), // aws-iso-e
-  P(/^us\-isof\-\w+\-\d+$|^aws\-iso\-f\-global$/, "csp.hci.ic.gov", "api.aws.hci.ic.gov", true, true), // aws-iso-f
-  P(/^us\-gov\-\w+\-\d+$|^aws\-us\-gov\-global$/, "amazonaws.com", "api.aws", true, true), // aws-us-gov
+  P(/^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$/, "amazonaws.com", "api.aws"), // aws
+  P(/^cn\-\w+\-\d+$|^aws\-cn\-global$/, "amazonaws.com.cn", "api.amazonwebservices.com.cn"), // aws-cn
+  P(/^eusc\-(de)\-\w+\-\d+$/, "amazonaws.eu", "api.amazonwebservices.eu"), // aws-eusc
+  P(/^us\-iso\-\w+\-\d+$|^aws\-iso\-global$/, "c2s.ic.gov", "api.aws.ic.gov"), // aws-iso
+  P(/^us\-isob\-\w+\-\d+$|^aws\-iso\-b\-global$/, "sc2s.sgov.gov", "api.aws.scloud"), // aws-iso-b
+  P(/^eu\-isoe\-\w+\-\d+$|^aws\-iso\-e\-global$/, "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk"), // aws-iso-e
+  P(/^us\-isof\-\w+\-\d+$|^aws\-iso\-f\-global$/, "csp.hci.ic.gov", "api.aws.hci.ic.gov"), // aws-iso-f
+  P(/^us\-gov\-\w+\-\d+$|^aws\-us\-gov\-global$/, "amazonaws.com", "api.aws"), // aws-us-gov
 ];
 
 /**
- * The rule tree as code. Returns the endpoint URL as a string, or throws `error(message)`
- * with the rule set's own message.
+ * The rule tree as code. Returns the endpoint URL as a string, or throws `error(message, hint)`
+ * with the rule set's own message and what to change (no hint when no rule applies).
  */
 export function evaluateRules(
   p: RuleParameters,
   partition: (region: string) => Partition,
-  error: (message: string) => Error,
+  error: (message: string, hint?: string) => Error,
 ): string {
   if (p.Endpoint != null) {
     if (p.UseFIPS === true) {
-      throw error("Invalid Configuration: FIPS and custom endpoint are not supported");
+      throw error("Invalid Configuration: FIPS and custom endpoint are not supported", "set useFipsEndpoint to false or remove endpoint");
     }
     if (p.UseDualStack === true) {
-      throw error("Invalid Configuration: Dualstack and custom endpoint are not supported");
+      throw error("Invalid Configuration: Dualstack and custom endpoint are not supported", "set useDualstackEndpoint to false or remove endpoint");
     }
     return p.Endpoint;
   }
   if (p.Region != null) {
     const PartitionResult = partition(p.Region);
     if (p.UseFIPS === true && p.UseDualStack === true) {
-      if (true === PartitionResult.supportsFIPS && true === PartitionResult.supportsDualStack) {
-        return `https://codepipeline-fips.${p.Region}.${PartitionResult.dualStackDnsSuffix}`;
-      }
-      throw error("FIPS and DualStack are enabled, but this partition does not support one or both");
+      return `https://codepipeline-fips.${p.Region}.${PartitionResult.dualStackDnsSuffix}`;
     }
     if (p.UseFIPS === true) {
-      if (PartitionResult.supportsFIPS === true) {
-        return `https://codepipeline-fips.${p.Region}.${PartitionResult.dnsSuffix}`;
-      }
-      throw error("FIPS is enabled but this partition does not support FIPS");
+      return `https://codepipeline-fips.${p.Region}.${PartitionResult.dnsSuffix}`;
     }
     if (p.UseDualStack === true) {
-      if (true === PartitionResult.supportsDualStack) {
-        return `https://codepipeline.${p.Region}.${PartitionResult.dualStackDnsSuffix}`;
-      }
-      throw error("DualStack is enabled but this partition does not support DualStack");
+      return `https://codepipeline.${p.Region}.${PartitionResult.dualStackDnsSuffix}`;
     }
     return `https://codepipeline.${p.Region}.${PartitionResult.dnsSuffix}`;
   }
-  throw error("Invalid Configuration: Missing Region");
+  throw error("Invalid Configuration: Missing Region", "set region (e.g. \"us-east-1\") or endpoint");
 }
