@@ -104,7 +104,7 @@ function parseError(bytes: Uint8Array, response: HttpResponse, op: OperationSpec
 }
 
 /** `aws.protocols#X:http://...` and `X,Y` forms to `X`. */
-export const sanitizeCode = (raw: string): string => {
+const sanitizeCode = (raw: string): string => {
   let c = raw.split(",")[0]!.split(":")[0]!;
   const hash = c.lastIndexOf("#");
   if (hash >= 0) c = c.slice(hash + 1);
