@@ -19,70 +19,64 @@ export const abortError = (signal?: SignalLike | null): AbortError =>
   new AbortError("Request aborted", signal?.reason === undefined ? {} : { cause: signal.reason });
 
 interface Waiting {
+  /** The callbacks of the calls listening. */
   fns: Set<() => void>;
-  dispatch: () => void;
+  /** Takes this module's listener off the signal. */
+  detach: () => void;
 }
 
 /** The callbacks waiting on each signal: one listener per signal, however many calls share it. */
 const waiting = /* @__PURE__ */ new WeakMap<SignalLike, Waiting>();
 
+/** Puts this module's one listener on `signal` and records it in `waiting`. */
+function listen(signal: SignalLike): Waiting {
+  const events = typeof signal.addEventListener === "function";
+  const previous = signal.onabort;
+  const w: Waiting = {
+    fns: new Set(),
+    detach() {
+      waiting.delete(signal);
+      if (events) signal.removeEventListener?.("abort", fire);
+      else if (signal.onabort === chained) signal.onabort = previous ?? null;
+    },
+  };
+  const fire = () => {
+    w.detach();
+    for (const f of [...w.fns]) f();
+  };
+  const chained = function (this: unknown, ev: unknown) {
+    fire();
+    if (typeof previous === "function") previous.call(this, ev);
+  };
+  if (events) signal.addEventListener!("abort", fire);
+  else signal.onabort = chained;
+  waiting.set(signal, w);
+  return w;
+}
+
 /**
  * Calls `fn` once when `signal` aborts. Returns a function that stops listening.
  * A signal gets a single listener however many calls share it (so Node does not warn
- * about a leak when thousands of calls use one signal), removed when the last call ends.
- * Signals without `addEventListener` get a chained `onabort` that still calls the
- * caller's own handler, and is taken back out when it fires or listening stops.
+ * about a leak when thousands of calls use one signal), taken off when it fires or the
+ * last call ends. That listener is an event listener, or, on signals without
+ * `addEventListener`, a chained `onabort` that still calls the caller's own handler and
+ * puts it back when taken off.
  */
 export function onAbort(signal: SignalLike | null | undefined, fn: () => void): () => void {
   if (!signal) return noop;
-  if (typeof signal.addEventListener === "function") {
-    let w = waiting.get(signal);
-    if (!w) {
-      const fns = new Set<() => void>();
-      const dispatch = () => {
-        waiting.delete(signal);
-        for (const f of [...fns]) f();
-        fns.clear();
-      };
-      waiting.set(signal, (w = { fns, dispatch }));
-      signal.addEventListener("abort", dispatch, { once: true });
-    }
-    const entry = w;
-    entry.fns.add(fn);
-    return () => {
-      if (!entry.fns.delete(fn) || entry.fns.size > 0 || waiting.get(signal) !== entry) return;
-      waiting.delete(signal);
-      signal.removeEventListener?.("abort", entry.dispatch);
-    };
-  }
-  const previous = signal.onabort;
-  const restore = () => {
-    if (signal.onabort === chained) signal.onabort = previous ?? null;
+  const w = waiting.get(signal) ?? listen(signal);
+  w.fns.add(fn);
+  return () => {
+    if (w.fns.delete(fn) && w.fns.size === 0 && waiting.get(signal) === w) w.detach();
   };
-  const chained = function (this: unknown, ev: unknown) {
-    restore();
-    if (typeof previous === "function") previous.call(this, ev);
-    fn();
-  };
-  signal.onabort = chained;
-  return restore;
 }
 
 const noop = () => {};
 
 /** Waits `ms`, or rejects with an `AbortError` as soon as the signal aborts. */
 export function sleep(ms: number, signal?: SignalLike | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
-    const stop = onAbort(signal, () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    });
-    const timer = setTimeout(() => {
-      stop();
-      resolve();
-    }, ms);
-  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return raceAbort(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), signal).finally(() => clearTimeout(timer));
 }
 
 /** Settles like `promise`, or rejects with an `AbortError` as soon as the signal aborts. */
@@ -94,16 +88,7 @@ export function raceAbort<T>(promise: Promise<T>, signal?: SignalLike | null): P
   }
   return new Promise<T>((resolve, reject) => {
     const stop = onAbort(signal, () => reject(abortError(signal)));
-    promise.then(
-      (v) => {
-        stop();
-        resolve(v);
-      },
-      (e) => {
-        stop();
-        reject(e);
-      },
-    );
+    promise.finally(stop).then(resolve, reject);
   });
 }
 

@@ -9,10 +9,10 @@ import {
   createScope,
   getCanonicalHeaders,
   getPayloadHash,
-  hasHeader,
 } from "@smithy/signature-v4";
 import { toHex, toUint8Array } from "@smithy/core/serde";
 import type { AwsCredentialIdentity, HttpRequest, RequestSigningArguments } from "@smithy/types";
+import { hasHeader } from "./middleware/headers.js";
 
 /**
  * SigV4 request signing on `@smithy/signature-v4`'s `SignatureV4Base` and its exported helpers:
@@ -74,7 +74,8 @@ export class RequestSigner extends SignatureV4Base {
     headers["x-amz-date"] = longDate;
     if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
     const payloadHash = await this.payloadHash(request);
-    if (this.applyChecksum && !hasHeader(SHA256_HEADER, headers)) headers[SHA256_HEADER] = payloadHash;
+    // the client's own any-case header lookup, as signature-v4's hasHeader
+    if (this.applyChecksum && !hasHeader(headers, SHA256_HEADER)) headers[SHA256_HEADER] = payloadHash;
     const canonical = this.canonicalHeaders(request, unsignableHeaders, signableHeaders);
     const stringToSign = await this.createStringToSign(
       longDate,

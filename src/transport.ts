@@ -15,7 +15,7 @@ export interface AttemptOptions {
   /** The call's `operationTimeout`, when it has one: the time left, and what ends the call. */
   limits?: { left(): number; expire(): void };
   /** For messages, e.g. `CodePipelineClient`. */
-  clientName?: string;
+  clientName: string;
   /** The client's logger, when the user gave one (the default handler warns through it). */
   logger?: Logger;
 }
@@ -61,7 +61,7 @@ export function transport(handler: HttpHandler, request: HttpRequest, options: A
                 ? limits!.expire()
                 : stop(
                     new TimeoutError(
-                      `${options.clientName ?? "The client"}: the request did not complete within ${timeout} ms (requestTimeout), waiting for a connection included`,
+                      `${options.clientName}: the request did not complete within ${timeout} ms (requestTimeout), waiting for a connection included`,
                     ),
                   ),
             timeout,

@@ -9,18 +9,6 @@ import type { CallContext, CallHandler, CallMiddleware, CallResult, RequestArgs 
 const asError = (e: unknown): any =>
   e !== null && typeof e === "object" ? e : new Error(typeof e === "string" ? e : "A non-error value was thrown", { cause: e });
 
-/** Records the attempts and the time spent backing off on an error's `$metadata`. */
-function withAttempts(error: any, attempts: number, totalRetryDelay: number): any {
-  try {
-    const md: ResponseMetadata = error.$metadata && typeof error.$metadata === "object" ? error.$metadata : (error.$metadata = {});
-    md.attempts = attempts;
-    md.totalRetryDelay = totalRetryDelay;
-  } catch {
-    // a frozen error from custom middleware stays as it is
-  }
-  return error;
-}
-
 interface LegacyRetryStrategy {
   retry(next: CallHandler, args: RequestArgs): Promise<CallResult>;
 }
@@ -45,7 +33,20 @@ export const retryMiddleware = (config: ResolvedConfig): CallMiddleware => (next
   }
   let attempts = 0;
   let totalRetryDelay = 0;
-  const fail = (e: unknown) => withAttempts(asError(e), attempts, totalRetryDelay);
+  /** Records the attempts and the time spent backing off on a result's or an error's `$metadata`. */
+  const record = (md: ResponseMetadata) => {
+    md.attempts = attempts;
+    md.totalRetryDelay = totalRetryDelay;
+  };
+  const fail = (e: unknown) => {
+    const error = asError(e);
+    try {
+      record(error.$metadata && typeof error.$metadata === "object" ? error.$metadata : (error.$metadata = {}));
+    } catch {
+      // a frozen error from custom middleware stays as it is
+    }
+    return error;
+  };
   const aborted = (e?: any) => fail(e?.name === "AbortError" ? e : abortError(signal));
 
   if (signal?.aborted) throw aborted();
@@ -71,10 +72,7 @@ export const retryMiddleware = (config: ResolvedConfig): CallMiddleware => (next
     if (!error) {
       strategy.recordSuccess(token);
       const md = out?.output?.$metadata;
-      if (md) {
-        md.attempts = attempts;
-        md.totalRetryDelay = totalRetryDelay;
-      }
+      if (md) record(md);
       return out!;
     }
     if (signal?.aborted) throw aborted(error);
@@ -85,19 +83,15 @@ export const retryMiddleware = (config: ResolvedConfig): CallMiddleware => (next
       const hint = f.retryAfterHint(error.$response);
       if (hint) info.retryAfterHint = hint;
       token = await raceAbort(strategy.refreshRetryTokenForRetry(token, info), signal);
+      // Strategies from @smithy/util-retry wait inside refreshRetryTokenForRetry and log it.
+      totalRetryDelay += (token as { $retryLog?: { acquisitionDelay?: number } }).$retryLog?.acquisitionDelay ?? 0;
+      const delay = token.getRetryDelay();
+      if (delay > 0) {
+        await sleep(delay, signal); // rejects only when the signal aborts
+        totalRetryDelay += delay;
+      }
     } catch (e) {
       throw signal?.aborted ? aborted(e) : fail(error);
-    }
-    // Strategies from @smithy/util-retry wait inside refreshRetryTokenForRetry and log it.
-    totalRetryDelay += (token as { $retryLog?: { acquisitionDelay?: number } }).$retryLog?.acquisitionDelay ?? 0;
-    const delay = token.getRetryDelay();
-    if (delay > 0) {
-      try {
-        await sleep(delay, signal);
-      } catch (e) {
-        throw aborted(e);
-      }
-      totalRetryDelay += delay;
     }
   }
 };
