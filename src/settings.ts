@@ -54,8 +54,10 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
     throw new ConfigurationError(`providerTimeout must be a number of ms, 0 or more (0: no limit), got ${String(input.providerTimeout)}`);
   // The region as configured, which may be a FIPS pseudo-region such as "fips-us-east-1".
   const rawRegion = async (): Promise<string> => {
-    const r = input.region !== undefined ? await bounded(toProvider(input.region)(), "region", config) : (await env()).region;
-    if (!r) throw new ConfigurationError((input.region === undefined && (await env()).regionHint) || regionMissing);
+    // the environment is not looked up for a setting the config gives, so it can be asked in any case
+    const r = (await bounded(toProvider(input.region)(), "region", config)) || (await env()).region;
+    // the runtime's hint names where it looked (it does not look when the config gives a region)
+    if (!r) throw new ConfigurationError((await env()).regionHint || regionMissing);
     return r;
   };
   const fips = fromEnv("useFipsEndpoint", input.useFipsEndpoint, false);
@@ -154,13 +156,13 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     runtime.loadSigner(),
     requestTimeoutOf(config),
   ]);
-  const custom = config.endpoint !== undefined ? await bounded(toProvider(config.endpoint)(), "endpoint", config) : defaults.endpointUrl;
+  const custom = (await bounded(toProvider(config.endpoint)(), "endpoint", config)) ?? defaults.endpointUrl;
   const Endpoint = custom === undefined ? undefined : endpointToString(custom);
   const params = { Region: region, UseFIPS, UseDualStack: useDualstack, Endpoint };
   const endpoint = config.endpointProvider ? config.endpointProvider(params, { logger: config.logger }) : await resolveDefaultEndpoint(params);
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
     throw new ConfigurationError(`maxAttempts must be a whole number of at least 1, got ${String(maxAttempts)}`);
-  const appId = config.userAgentAppId !== undefined ? await toProvider(config.userAgentAppId)() : defaults.userAgentAppId;
+  const appId = (await toProvider(config.userAgentAppId)()) ?? defaults.userAgentAppId;
   const ua = userAgent(config, retryMode, appId);
   return {
     region,
@@ -168,13 +170,12 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     maxAttempts,
     attemptTimeout,
     retryStrategy: config.retryStrategy ?? (await createRetryStrategy(retryMode, maxAttempts)),
+    // with the signer's defaults, as v3 signs: the path URI-escaped, the payload hash in x-amz-content-sha256
     signer: new Signer({
       credentials: config.credentials,
       region: config.signingRegion ?? region,
       service: SIGNING_NAME,
       sha256: config.sha256 ?? runtime.sha256,
-      uriEscapePath: true,
-      applyChecksum: true,
     }),
     ...ua,
   };
