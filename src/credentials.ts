@@ -45,7 +45,8 @@ export function memoizeCredentials(source: AwsCredentialIdentity | AwsCredential
     pending ??= (async () => {
       const previous = current;
       try {
-        const lookup = (async () => source(previous || options?.forceRefresh ? { forceRefresh: true } : undefined))();
+        // a source that throws at once lands in the catch below like one that rejects
+        const lookup = source(previous || options?.forceRefresh ? { forceRefresh: true } : undefined);
         const timedOut = () => new CredentialsProviderError(`${label} did not answer within ${timeoutMs} ms (providerTimeout)`);
         return (current = check(await withTimeout(lookup, timeoutMs, timedOut)));
       } catch (e) {

@@ -7,7 +7,7 @@ import type { EndpointParameters } from "./endpoints.js";
  * returned unchanged unless the region turns FIPS on.
  */
 export function normalizeRegion(region: string, useFips = false): { region: string; useFips: boolean } {
-  if (!region.startsWith("fips-") && !region.endsWith("-fips")) return { region, useFips };
+  if (!/^fips-|-fips$/.test(region)) return { region, useFips };
   return {
     region:
       region === "fips-aws-global" || region === "aws-fips" ? "us-east-1" : region.replace(/fips-(dkr-|prod-)?|-fips/, ""),

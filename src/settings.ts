@@ -50,12 +50,14 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
   const fromEnv = <K extends keyof EnvDefaults, T extends NonNullable<EnvDefaults[K]>>(key: K, given: T | Provider<T> | undefined, fallback: T): Provider<T> =>
     given !== undefined ? toProvider(given) : async () => ((await env())[key] as T | undefined) ?? fallback;
   if (input.region === "") throw new ConfigurationError(regionMissing);
-  if (input.providerTimeout !== undefined && !(typeof input.providerTimeout === "number" && input.providerTimeout >= 0))
+  if (input.providerTimeout !== undefined && ms(input.providerTimeout) === undefined)
     throw new ConfigurationError(`providerTimeout must be a number of ms, 0 or more (0: no limit), got ${String(input.providerTimeout)}`);
   // The region as configured, which may be a FIPS pseudo-region such as "fips-us-east-1".
   const rawRegion = async (): Promise<string> => {
-    const r = input.region !== undefined ? await bounded(toProvider(input.region)(), "region", config) : (await env()).region;
-    if (!r) throw new ConfigurationError((input.region === undefined && (await env()).regionHint) || regionMissing);
+    // the environment is not looked up for a setting the config gives, so it can be asked in any case
+    const r = (await bounded(toProvider(input.region)(), "region", config)) || (await env()).region;
+    // the runtime's hint names where it looked (it does not look when the config gives a region)
+    if (!r) throw new ConfigurationError((await env()).regionHint || regionMissing);
     return r;
   };
   const fips = fromEnv("useFipsEndpoint", input.useFipsEndpoint, false);
@@ -82,7 +84,7 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
       : runtime.createHandler({ connectionTimeout: input.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT, ...input.requestHandler }),
   };
   for (const ext of input.extensions ?? []) ext.configure(config as unknown as CodePipelineExtensionConfiguration);
-  Object.defineProperty(config, SETTINGS, { value: memo(() => loadSettings(config, env)), enumerable: false });
+  loaders.set(config, memo(() => loadSettings(config, env)));
   return config;
 }
 
@@ -96,9 +98,10 @@ const bounded = <T>(p: Promise<T>, option: string, config: ResolvedConfig): Prom
 
 const regionMissing = 'Region is missing: set the region option, e.g. new CodePipelineClient({ region: "us-east-1" })';
 
-export const SETTINGS: unique symbol = Symbol("settings");
+/** Each resolved config's settings loader (kept off the config object, which users see and spread). */
+const loaders = new WeakMap<ResolvedConfig, { (): Promise<Settings>; v?: Settings }>();
 
-const slot = (config: ResolvedConfig) => (config as unknown as { [SETTINGS]: { (): Promise<Settings>; v?: Settings } })[SETTINGS];
+const slot = (config: ResolvedConfig) => loaders.get(config)!;
 
 /** The settings of a resolved config, loaded at the first call and reused. */
 export const getSettings = (config: ResolvedConfig): Promise<Settings> => slot(config)();
@@ -114,8 +117,8 @@ export const settingsOf = (config: ResolvedConfig): Settings | Promise<Settings>
  * the first), so middleware that only read them add no promise to the call.
  */
 export const withSettings = <T>(config: ResolvedConfig, f: (s: Settings) => Promise<T>): Promise<T> => {
-  const s = settingsOf(config);
-  return s instanceof Promise ? s.then(f) : f(s);
+  const load = slot(config);
+  return load.v ? f(load.v) : load().then(f);
 };
 
 const isHandler = (h: unknown): h is HttpHandler => typeof (h as HttpHandler | undefined)?.handle === "function";
@@ -153,13 +156,13 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     runtime.loadSigner(),
     requestTimeoutOf(config),
   ]);
-  const custom = config.endpoint !== undefined ? await bounded(toProvider(config.endpoint)(), "endpoint", config) : defaults.endpointUrl;
+  const custom = (await bounded(toProvider(config.endpoint)(), "endpoint", config)) ?? defaults.endpointUrl;
   const Endpoint = custom === undefined ? undefined : endpointToString(custom);
   const params = { Region: region, UseFIPS, UseDualStack: useDualstack, Endpoint };
   const endpoint = config.endpointProvider ? config.endpointProvider(params, { logger: config.logger }) : await resolveDefaultEndpoint(params);
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
     throw new ConfigurationError(`maxAttempts must be a whole number of at least 1, got ${String(maxAttempts)}`);
-  const appId = config.userAgentAppId !== undefined ? await toProvider(config.userAgentAppId)() : defaults.userAgentAppId;
+  const appId = (await toProvider(config.userAgentAppId)()) ?? defaults.userAgentAppId;
   const ua = userAgent(config, retryMode, appId);
   return {
     region,
@@ -167,21 +170,20 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     maxAttempts,
     attemptTimeout,
     retryStrategy: config.retryStrategy ?? (await createRetryStrategy(retryMode, maxAttempts)),
+    // with the signer's defaults, as v3 signs: the path URI-escaped, the payload hash in x-amz-content-sha256
     signer: new Signer({
       credentials: config.credentials,
       region: config.signingRegion ?? region,
       service: SIGNING_NAME,
       sha256: config.sha256 ?? runtime.sha256,
-      uriEscapePath: true,
-      applyChecksum: true,
     }),
     ...ua,
   };
 }
 
 const endpointToString = (e: string | URL | Endpoint | EndpointV2): string => {
-  if (typeof e === "string") return e;
-  if (e instanceof URL) return e.href;
+  // a string as it is, a URL as its href
+  if (typeof e !== "object" || e instanceof URL) return String(e);
   if ("url" in e) return String(e.url);
   const port = e.port ? `:${e.port}` : "";
   return `${e.protocol.replace(/:?$/, ":")}//${e.hostname}${port}${e.path ?? ""}`;
@@ -204,8 +206,8 @@ const uaPair = (rawName: string, rawVersion?: string): string => {
 
 function userAgent(config: ResolvedConfig, retryMode: string, appId: string | undefined): Pick<Settings, "userAgent" | "xAmzUserAgent"> {
   const custom = config.customUserAgent;
-  const pairs: string[] = typeof custom === "string" ? [uaPair(custom)] : (custom ?? []).map(([k, v]) => uaPair(k, v));
-  const extra = pairs.length ? " " + pairs.join(" ") : "";
+  // a string is one name without a version, as in v3
+  const extra = (typeof custom === "string" ? [[custom]] : custom ?? []).map(([k, v]) => " " + uaPair(k!, v)).join("");
   const features = `m/${retryMode === "adaptive" ? "F" : "E"}${config.endpoint !== undefined ? ",N" : ""}`;
   const base = `codepipeline-client/${VERSION}`;
   const full = `${base} ua/2.1 ${runtime.userAgent()} ${uaPair("api/" + SERVICE_ID, VERSION)} ${features}${appId ? ` ${uaPair("app", appId)}` : ""}${extra}`;

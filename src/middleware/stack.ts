@@ -57,6 +57,8 @@ export function constructStack<I extends object, O extends object>(): Middleware
   type Entry = Placed<Mw>;
   let entries: Entry[] = [];
   let sorted: Entry[] | undefined;
+  /** A relative entry whose anchor is not in the stack, found with the order. */
+  let lost: Entry | undefined;
   let debug = false;
 
   const find = (name?: string): Entry | undefined => entries.find((e) => names(e).includes(name!));
@@ -68,7 +70,7 @@ export function constructStack<I extends object, O extends object>(): Middleware
       if (!entry.override) throw new Error(`Duplicate middleware name '${n}': pass override: true to replace it`);
       if (position(old) !== position(entry) || old.priority !== entry.priority)
         throw new Error(`Middleware '${n}' (${label(old)}) can only be overridden by middleware at the same position, not ${position(entry)}`);
-      entries = entries.filter((e) => e !== old);
+      removeWhere((e) => e === old);
     }
     entries.push(entry);
     sorted = undefined;
@@ -79,13 +81,14 @@ export function constructStack<I extends object, O extends object>(): Middleware
     if (sorted) return sorted;
     // each relative entry and its anchor; relative entries form a forest under the absolute ones, so visit ends
     const anchored = entries.filter((e) => !e.step).map((e) => [e, find(e.toMiddleware)] as const);
+    lost = anchored.find(([, to]) => !to)?.[0];
     const list: Entry[] = [];
     const visit = (e: Entry): void => {
       for (const [b, to] of anchored) if (to === e && b.relation === "before") visit(b);
       list.push(e);
       for (let i = anchored.length; i--; ) if (anchored[i]![1] === e && anchored[i]![0].relation !== "before") visit(anchored[i]![0]);
     };
-    for (const step of STEPS) for (const p of PRIORITIES) for (const e of entries) if (e.step === step && (e.priority ?? "normal") === p) visit(e);
+    for (const step of STEPS) for (const p of PRIORITIES) for (const e of entries) if (e.step === step && e.priority === p) visit(e);
     return (sorted = list);
   };
 
@@ -97,11 +100,12 @@ export function constructStack<I extends object, O extends object>(): Middleware
   };
 
   const stack: MiddlewareStack<I, O> = {
-    add(mw: Mw, { name, tags, override, aliases, step = "initialize", priority = "normal" }: HandlerOptions & AbsoluteLocation = {}) {
-      put({ mw, name, tags, override, aliases, step, priority });
+    // the options are kept as given (as @smithy/core does), with the defaults of an absolute entry
+    add(mw: Mw, options: HandlerOptions & AbsoluteLocation = {}) {
+      put({ ...options, mw, step: options.step ?? "initialize", priority: options.priority ?? "normal" });
     },
-    addRelativeTo(mw: Mw, { name, tags, override, aliases, relation, toMiddleware }: RelativeMiddlewareOptions) {
-      put({ mw, name, tags, override, aliases, relation, toMiddleware });
+    addRelativeTo(mw: Mw, options: RelativeMiddlewareOptions) {
+      put({ ...options, mw, step: undefined });
     },
     use(plugin: Pluggable<I, O>) {
       plugin.applyToStack(stack);
@@ -133,7 +137,6 @@ export function constructStack<I extends object, O extends object>(): Middleware
     },
     resolve(handler: DeserializeHandler<I, O>, context: HandlerExecutionContext) {
       const list = order();
-      const lost = entries.find((e) => !e.step && !find(e.toMiddleware));
       if (lost)
         throw new Error(`Middleware '${lost.toMiddleware}' is not in the stack, so '${lost.name ?? "anonymous"}' cannot be added ${lost.relation} it`);
       // every step's handler takes the arguments of the step before it, which the stack passes on as they are
@@ -145,10 +148,11 @@ export function constructStack<I extends object, O extends object>(): Middleware
   } as MiddlewareStack<I, O>;
 
   const copyInto = (to: MiddlewareStack<I, O>): MiddlewareStack<I, O> => {
-    // an entry's middleware was added at its step, so it fits there
-    for (const { mw, step, relation, ...options } of entries)
-      if (step) to.add(mw as InitializeMiddleware<I, O>, { step, ...options } as InitializeHandlerOptions & AbsoluteLocation);
-      else to.addRelativeTo(mw, { relation, ...options } as RelativeMiddlewareOptions);
+    // an entry holds its options as given (an absolute one with its step and priority);
+    // its middleware was added at its step, so it fits there
+    for (const { mw, ...options } of entries)
+      if (options.step) to.add(mw as InitializeMiddleware<I, O>, options as InitializeHandlerOptions);
+      else to.addRelativeTo(mw, options as RelativeMiddlewareOptions);
     to.identifyOnResolve?.(debug);
     return to;
   };
