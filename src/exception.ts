@@ -21,6 +21,9 @@ export interface ServiceExceptionOptions {
   [key: string]: unknown;
 }
 
+/** Marks errors of this package, across copies of it. */
+const BRAND: unique symbol = /* @__PURE__ */ Symbol.for("codepipeline-client.ServiceException") as any;
+
 /**
  * Base class of every error the CodePipeline service returns, modeled or not.
  * `name` is the service's error code, `$fault` says whose fault it was,
@@ -55,8 +58,12 @@ export class CodePipelineServiceException extends Error {
     self.name = name ?? "CodePipelineServiceException";
     Object.assign(this, rest);
     if ($response) Object.defineProperty(this, "$response", { value: $response, enumerable: false });
-    Object.defineProperty(this, BRAND, { value: true });
-    Object.setPrototypeOf(this, new.target.prototype);
+    // (no Object.setPrototypeOf as v3's down-levelled classes need: native classes already have new.target's prototype)
+  }
+
+  /** Marks errors of this package, across copies of it (see `Symbol.hasInstance`). */
+  get [BRAND](): true {
+    return true;
   }
 
   /**
@@ -81,9 +88,6 @@ const ours = (value: object): boolean => (value as { [BRAND]?: true })[BRAND] ==
 /** Errors of `@aws-sdk/client-codepipeline` carry the model's shape id on their class. */
 const fromOfficialClient = (value: object): boolean =>
   String((value.constructor as { shapeId?: unknown } | undefined)?.shapeId ?? "").startsWith(ERROR_NAMESPACE);
-
-/** Marks errors of this package, across copies of it. */
-const BRAND: unique symbol = /* @__PURE__ */ Symbol.for("codepipeline-client.ServiceException") as any;
 
 const names = /* @__PURE__ */ new WeakMap<object, string>();
 /** The error name instances of an error class carry (cached; "" when it cannot be constructed). */

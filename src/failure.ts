@@ -103,13 +103,8 @@ function parseError(bytes: Uint8Array, response: HttpResponse, op: OperationSpec
   return err;
 }
 
-/** `aws.protocols#X:http://...` and `X,Y` forms to `X`. */
-export const sanitizeCode = (raw: string): string => {
-  let c = raw.split(",")[0]!.split(":")[0]!;
-  const hash = c.lastIndexOf("#");
-  if (hash >= 0) c = c.slice(hash + 1);
-  return c.trim();
-};
+/** `aws.protocols#X:http://...` and `X,Y` forms to `X`: before the first `,` or `:`, after the last `#`. */
+const sanitizeCode = (raw: string): string => raw.split(/[,:]/)[0]!.split("#").pop()!.trim();
 
 /**
  * The time a `Retry-After` (seconds or an HTTP date) or `x-amz-retry-after`
@@ -129,17 +124,16 @@ function retryAfterHint(response: HttpResponse | undefined): Date | undefined {
   return Number.isNaN(at) ? undefined : new Date(at);
 }
 
-const KEEP = new Set(["AbortError", "TimeoutError", "NetworkError"]);
-
 /**
  * Turns what a handler threw into a typed error: errors that already have a meaning
- * (ours, service errors, a custom handler's own named errors) are kept; plain
- * `Error`s and fetch's `TypeError` become a `NetworkError` keeping `code` and `cause`.
+ * (ours, such as AbortError, TimeoutError and NetworkError, service errors, a custom handler's
+ * own named errors) are kept; plain `Error`s and fetch's `TypeError` become a `NetworkError`
+ * keeping `code` and `cause`.
  */
 function networkError(e: unknown, request: HttpRequest, reading: boolean): Error {
   if (e === null || typeof e !== "object") return new K.Network(`Request failed: ${String(e)}`, { cause: e });
   const err = e as Error & { code?: unknown; $fault?: unknown; $metadata?: unknown };
-  if (KEEP.has(err.name) || err.$fault !== undefined || (err.name !== "Error" && err.name !== "TypeError")) return err;
+  if (err.$fault !== undefined || (err.name !== "Error" && err.name !== "TypeError")) return err;
   const code = typeof err.code === "string" ? err.code : undefined;
   const host = request.hostname + (request.port ? `:${request.port}` : "");
   const what = reading ? `The response from ${host} was cut off` : `The request to ${host} failed`;

@@ -101,12 +101,9 @@ function readHints(value: any, hints: ShapeHints): any {
   if (hints === 1) return toDate(value);
   if (hints === 2 || typeof value !== "object") return value;
   if (Array.isArray(hints)) return Array.isArray(value) ? value.map((v) => readHints(v, hints[0])) : value;
+  // a structure's listed members, or every entry of a map ("*"), converted in place (the body was just parsed)
   const h = hints as { [k: string]: ShapeHints };
-  if (h["*"] !== undefined) {
-    const out: Record<string, unknown> = {};
-    for (const k in value) out[k] = readHints(value[k], h["*"]);
-    return out;
-  }
-  for (const k in h) if (value[k] != null) value[k] = readHints(value[k], h[k]!);
+  const each = h["*"];
+  for (const k in each === undefined ? h : value) if (value[k] != null) value[k] = readHints(value[k], each ?? h[k]!);
   return value;
 }
