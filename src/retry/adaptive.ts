@@ -1,17 +1,17 @@
 /**
  * Adaptive retry (`retryMode: "adaptive"`, and `codepipeline-client/retry`). Browsers load it when a
  * client in adaptive mode resolves its settings, in a chunk of its own when the app's bundler splits
- * code. It imports nothing the request path uses: the standard strategy and the failure module come
- * in through `setup`, so a bundler puts all of it in that chunk.
+ * code. It imports nothing the request path uses: the standard strategy and the error classification
+ * (the failure module, or classify.ts) come in through `setup`, so a bundler puts all of it in that chunk.
  */
 import type { Provider, RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 import type { StandardRetryStrategy } from "./strategy.js";
-import type { failure } from "../lazy.js";
+import type { Failure } from "../failure.js";
 
 /** The request path's pieces this module uses. */
 export interface AdaptiveKit {
   Standard: typeof StandardRetryStrategy;
-  failure: typeof failure;
+  failure: () => Promise<Pick<Failure, "classifyError">>;
 }
 
 let K: AdaptiveKit;

@@ -289,6 +289,23 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     expect(problems(code.get(entry!.file)!)).toEqual([]);
   });
 
+  it("dist/browser: the /retry entry shares no chunk with the browser runtime, so bundlers see the runtime's constants and drop what they leave unused", () => {
+    const dist = path.join(ROOT, "dist/browser");
+    const staticImports = (file: string): string[] =>
+      [...readFileSync(path.join(dist, file), "utf8").matchAll(/^(?:import|export)\b[^;]*?from '\.\/([\w.-]+)'/gm)].map((m) => m[1]!);
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      staticImports(file).forEach(visit);
+    };
+    visit("retry.js");
+    expect(reached.size).toBeGreaterThan(1);
+    const runtimeIn = [...reached].filter((f) => readFileSync(path.join(dist, f), "utf8").includes('platform: "browser"'));
+    expect(runtimeIn).toEqual([]);
+    expect(readFileSync(path.join(dist, "index.js"), "utf8")).toContain('platform: "browser"');
+  });
+
   const rollupBundle = async () => {
     const { rollup } = await import("rollup");
     const { nodeResolve } = await import("@rollup/plugin-node-resolve");
