@@ -12,7 +12,7 @@ const noopInfo = NO_LOGGER.info;
  * throws never fails the call. The logging code is in log.ts, which browsers load at the
  * first call of a client that has a logger.
  */
-export const loggerMiddleware = (): CallMiddleware<InputArgs> => (next, context) => async (args) => {
+export const loggerMiddleware: CallMiddleware<InputArgs> = (next, context) => async (args) => {
   const { logger } = context as CallContext;
   if (!logger || (logger.info === noopInfo && logger.error === noopInfo)) return next(args);
   return (await runtime.log()).logCall(next, args, context as CallContext);

@@ -4,7 +4,7 @@ import { failure } from "../lazy.js";
 import type { CallContext, CallMiddleware, RequestArgs, TransportResult } from "./types.js";
 
 /** deserialize: the output, or the typed error (built by failure.ts, loaded at the first failure). */
-export const deserializerMiddleware = (): CallMiddleware<RequestArgs, TransportResult> => (next, ctx) => async (args) => {
+export const deserializerMiddleware: CallMiddleware<RequestArgs, TransportResult> = (next, ctx) => async (args) => {
   const context = ctx as CallContext;
   const response = (await next(args)).response as HttpResponse;
   const bytes = response.body as Uint8Array;

@@ -20,11 +20,12 @@ import { addTracing, runtime } from "../runtime.js";
 const anchor = (): CallMiddleware<any, any> => (next) => next;
 
 export function addDefaultMiddleware(stack: MiddlewareStack<object, MetadataBearer>, config: ResolvedConfig): void {
-  stack.add(loggerMiddleware(), { step: "initialize", name: "loggerMiddleware", tags: ["LOGGER"] });
+  // initialize: the default step
+  stack.add(loggerMiddleware, { name: "loggerMiddleware", tags: ["LOGGER"] });
   stack.add(anchor(), { step: "serialize", name: "httpAuthSchemeMiddleware", tags: ["HTTP_AUTH_SCHEME"] });
   stack.add(endpointMiddleware(config), { step: "serialize", name: "endpointV2Middleware", tags: ["ENDPOINT_PARAMETERS", "ENDPOINT_V2", "ENDPOINT"] });
   stack.add(serializerMiddleware(config), { step: "serialize", name: "serializerMiddleware", tags: ["SERIALIZER"] });
-  stack.add(contentLengthMiddleware(), { step: "build", name: "contentLengthMiddleware", tags: ["SET_CONTENT_LENGTH", "CONTENT_LENGTH"] });
+  stack.add(contentLengthMiddleware, { step: "build", name: "contentLengthMiddleware", tags: ["SET_CONTENT_LENGTH", "CONTENT_LENGTH"] });
   stack.add(userAgentMiddleware(config), {
     step: "build",
     priority: "low",
@@ -32,7 +33,7 @@ export function addDefaultMiddleware(stack: MiddlewareStack<object, MetadataBear
     aliases: ["getUserAgentMiddleware"],
     tags: ["SET_USER_AGENT", "USER_AGENT"],
   });
-  stack.add(hostHeaderMiddleware(), { step: "build", priority: "low", name: "hostHeaderMiddleware", tags: ["HOST"] });
+  stack.add(hostHeaderMiddleware, { step: "build", priority: "low", name: "hostHeaderMiddleware", tags: ["HOST"] });
   // Node only (Lambda); browsers keep the name with a no-op
   stack.add((runtime.recursionDetection ?? anchor)(), { step: "build", priority: "low", name: "recursionDetectionMiddleware", tags: ["RECURSION_DETECTION"] });
   stack.add(retryMiddleware(config), { step: "finalizeRequest", priority: "high", name: "retryMiddleware", tags: ["RETRY"] });
@@ -44,7 +45,7 @@ export function addDefaultMiddleware(stack: MiddlewareStack<object, MetadataBear
     aliases: ["apiKeyMiddleware", "tokenMiddleware", "awsAuthMiddleware"],
     tags: ["HTTP_SIGNING"],
   });
-  stack.add(deserializerMiddleware(), { step: "deserialize", name: "deserializerMiddleware", tags: ["DESERIALIZER"] });
+  stack.add(deserializerMiddleware, { step: "deserialize", name: "deserializerMiddleware", tags: ["DESERIALIZER"] });
   // Node: calls are traced once an OpenTelemetry provider is registered (tracing/auto.ts); browsers leave this out
   addTracing?.(stack, config);
 }

@@ -345,7 +345,7 @@ describe("serializerMiddleware alone", () => {
 describe("contentLengthMiddleware alone", () => {
   const through = async (req: HttpRequest) => {
     const next = vi.fn(async (args: any) => ({ output: { $metadata: {} }, response: {} }));
-    await contentLengthMiddleware()(next, {} as any)({ input: {}, request: req });
+    await contentLengthMiddleware(next, {} as any)({ input: {}, request: req });
     return next.mock.calls[0]![0].request.headers;
   };
   it("counts bytes, not characters", async () => {
@@ -385,7 +385,7 @@ describe("userAgentMiddleware alone", () => {
 describe("hostHeaderMiddleware alone", () => {
   it("sets host from hostname and port, unless already set", async () => {
     const next = vi.fn(async (args: any) => ({ output: { $metadata: {} }, response: {} }));
-    const mw = hostHeaderMiddleware()(next, {} as any);
+    const mw = hostHeaderMiddleware(next, {} as any);
     await mw({ input: {}, request: { ...request(), port: 8443 } });
     await mw({ input: {}, request: request() });
     await mw({ input: {}, request: request({ host: "proxy.example" }) });
@@ -459,7 +459,7 @@ describe("deserializerMiddleware alone", () => {
   it("parses a success into the output with $metadata", async () => {
     const cmd = new commands.ListPipelinesCommand({});
     const response = toResponse({ headers: { "x-amzn-requestid": "r" }, body: { pipelines: [{ name: "p", created: 1700000000 }], nextToken: "t" } });
-    const out = await deserializerMiddleware()(async () => ({ response, output: undefined }), contextFor(cmd))({ input: {}, request: request() });
+    const out = await deserializerMiddleware(async () => ({ response, output: undefined }), contextFor(cmd))({ input: {}, request: request() });
     expect(out.response).toBe(response);
     expect(out.output).toEqual({
       pipelines: [{ name: "p", created: new Date(1700000000000) }],
@@ -471,14 +471,14 @@ describe("deserializerMiddleware alone", () => {
   it("throws the modeled error for an error status", async () => {
     const cmd = new commands.GetPipelineCommand({ name: "p" });
     const response = toResponse({ statusCode: 400, body: { __type: "PipelineNotFoundException", message: "m" } });
-    const p = deserializerMiddleware()(async () => ({ response, output: undefined }), contextFor(cmd))({ input: {}, request: request() });
+    const p = deserializerMiddleware(async () => ({ response, output: undefined }), contextFor(cmd))({ input: {}, request: request() });
     await expect(p).rejects.toBeInstanceOf(PipelineNotFoundException);
   });
 
   it("treats any status of 300 or more as an error", async () => {
     const cmd = new commands.GetPipelineCommand({ name: "p" });
     const response = toResponse({ statusCode: 302, body: "" });
-    const p = deserializerMiddleware()(async () => ({ response, output: undefined }), contextFor(cmd))({ input: {}, request: request() });
+    const p = deserializerMiddleware(async () => ({ response, output: undefined }), contextFor(cmd))({ input: {}, request: request() });
     await expect(p).rejects.toMatchObject({ name: "Unknown", $metadata: { httpStatusCode: 302 } });
   });
 });
@@ -533,7 +533,7 @@ describe("loggerMiddleware alone", () => {
       jobDetails: { id: "j", data: { artifactCredentials: { accessKeyId: "AKIAEXPOSED", secretAccessKey: "SECRETEXPOSED", sessionToken: "TOKENEXPOSED" } } },
       $metadata: { httpStatusCode: 200 },
     };
-    await loggerMiddleware()(async () => ({ output, response: {} }), contextFor(cmd, { logger }))({ input: cmd.input });
+    await loggerMiddleware(async () => ({ output, response: {} }), contextFor(cmd, { logger }))({ input: cmd.input });
     expect(logger.info).toHaveBeenCalledTimes(1);
     const entry = logger.info.mock.calls[0]![0];
     expect(entry).toMatchObject({ clientName: "CodePipelineClient", commandName: "GetJobDetailsCommand", input: { jobId: "j" }, metadata: { httpStatusCode: 200 } });
@@ -545,7 +545,7 @@ describe("loggerMiddleware alone", () => {
     const logger = { trace: vi.fn(), debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
     const cmd = new commands.ListPipelinesCommand({});
     const err = new CodePipelineServiceException({ name: "X", $metadata: { httpStatusCode: 400 } });
-    const p = loggerMiddleware()(async () => Promise.reject(err), contextFor(cmd, { logger }))({ input: {} });
+    const p = loggerMiddleware(async () => Promise.reject(err), contextFor(cmd, { logger }))({ input: {} });
     await expect(p).rejects.toBe(err);
     expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ commandName: "ListPipelinesCommand", error: err, metadata: { httpStatusCode: 400 } }));
   });
