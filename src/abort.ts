@@ -14,9 +14,8 @@ export interface SignalLike {
   removeEventListener?: (type: "abort", listener: () => void) => void;
 }
 
-/** The error a call fails with once its signal has aborted; `cause` is the signal's reason. */
-export const abortError = (signal?: SignalLike | null): AbortError =>
-  new AbortError("Request aborted", signal?.reason === undefined ? {} : { cause: signal.reason });
+/** The error a call fails with once its signal has aborted; `cause` is the signal's reason (none without one). */
+export const abortError = (signal?: SignalLike | null): AbortError => new AbortError("Request aborted", { cause: signal?.reason });
 
 interface Waiting {
   /** The callbacks of the calls listening. */

@@ -51,15 +51,15 @@ export class Command<Input extends object, Output extends MetadataBearer> {
       operation: this.op,
       options,
     };
-    let signal = options?.abortSignal as SignalLike | undefined;
+    const signal = options?.abortSignal as SignalLike | undefined;
     const limit = options?.operationTimeout ?? config.operationTimeout ?? 0;
     let limits: ReturnType<typeof callLimits> | undefined;
     if (signal || limit > 0) {
       limits = callLimits(signal, limit, () => new TimeoutError(`${context.clientName}: the call did not complete within ${limit} ms (operationTimeout), every attempt and wait included`));
-      context.options = { ...options, abortSignal: (signal = limits.signal) };
+      // the middleware and the transport see the call's own signal, which aborts at either limit
+      context.options = { ...options, abortSignal: limits.signal };
     }
     const attempt: AttemptOptions = {
-      signal,
       limits,
       clientName: context.clientName,
       logger: config.logger === NO_LOGGER ? undefined : config.logger,

@@ -42,10 +42,8 @@ export function resolveEndpoint(params: EndpointParameters, _context?: { logger?
         (/[.:/]/.test(Region) ? "; to call a URL, set endpoint instead." : "."),
     );
   }
-  // the rules give v3's message and what to change (scripts/gen/endpoints.mjs); a partition's limit also names the region
-  const href = evaluateRules(params, partition, (m, hint) =>
-    new EndpointError(hint ? `${m}${m.includes("partition") ? ` (region "${Region}")` : ""}; ${hint}.` : m),
-  );
+  // the rules give v3's message (a partition's limit with the region) and what to change (scripts/gen/endpoints.mjs)
+  const href = evaluateRules(params, partition, (m, hint) => new EndpointError(hint ? `${m}; ${hint}.` : m));
   let url: URL | undefined;
   try {
     url = new URL(href);

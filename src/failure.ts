@@ -57,11 +57,12 @@ function deserializationError([what, text, cause]: [string, string, unknown?], r
         cause = e;
       }
   }
+  const bodySnippet = snippet(text);
   const err = new K.Deserialization(
-    `Invalid response (HTTP ${response.statusCode}${requestIdText($metadata)}): ${what}. Body starts with: ${JSON.stringify(snippet(text))}`,
+    `Invalid response (HTTP ${response.statusCode}${requestIdText($metadata)}): ${what}. Body starts with: ${JSON.stringify(bodySnippet)}`,
     { $metadata, cause },
   );
-  err.bodySnippet = snippet(text);
+  err.bodySnippet = bodySnippet;
   Object.defineProperty(err, "$response", { value: response, enumerable: false });
   return err;
 }
@@ -113,14 +114,18 @@ const sanitizeCode = (raw: string): string => raw.split(/[,:]/)[0]!.split("#").p
 function retryAfterHint(response: HttpResponse | undefined): Date | undefined {
   const h = response?.headers;
   const amz = K.header(h, "x-amz-retry-after")?.trim();
-  if (amz !== undefined) {
-    const ms = Number(amz);
-    return amz === "" || Number.isNaN(ms) ? undefined : new Date(Date.now() + ms);
-  }
   const value = K.header(h, "retry-after")?.trim();
-  if (value === undefined) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return new Date(Date.now() + Number(value) * 1000);
-  const at = Date.parse(value);
+  // NaN for an empty or unreadable value; x-amz-retry-after wins when present
+  const at =
+    amz !== undefined
+      ? amz === ""
+        ? NaN
+        : Date.now() + Number(amz)
+      : value === undefined
+        ? NaN
+        : /^\d+(\.\d+)?$/.test(value)
+          ? Date.now() + Number(value) * 1000
+          : Date.parse(value);
   return Number.isNaN(at) ? undefined : new Date(at);
 }
 

@@ -23,18 +23,18 @@ function pick(v: any, t: ShapeHints): any {
   if (v == null) return undefined;
   if (typeof t === "number") return t === 1 && v instanceof Date ? v.getTime() / 1000 : typeof v === "number" && !isFinite(v) ? String(v) : v;
   if (typeof v !== "object") return v;
-  if (!Array.isArray(t)) return pickMembers(v, t as { readonly [member: string]: ShapeHints });
-  if (!Array.isArray(v)) return v;
-  const out = [];
-  for (const x of v) if (x != null) out.push(pick(x, t[0]));
-  return out;
-}
-
-function pickMembers(v: any, t: { readonly [member: string]: ShapeHints }): Record<string, unknown> {
+  if (Array.isArray(t)) {
+    if (!Array.isArray(v)) return v;
+    const list = [];
+    for (const x of v) if (x != null) list.push(pick(x, t[0]));
+    return list;
+  }
+  // a structure's listed members in the table's order, or every entry of a map ("*")
+  const members = t as { readonly [member: string]: ShapeHints };
+  const each = members["*"];
   const out: Record<string, unknown> = {};
-  const each = t["*"];
-  for (const k of Object.keys(each === undefined ? t : v)) {
-    const x = pick(v[k], each ?? t[k]!);
+  for (const k of Object.keys(each === undefined ? members : v)) {
+    const x = pick(v[k], each ?? members[k]!);
     if (x !== undefined) out[k] = x;
   }
   return out;

@@ -10,10 +10,11 @@ import { runtime } from "./runtime.js";
 import { failure } from "./lazy.js";
 
 export interface AttemptOptions {
-  /** The call's abort signal. */
-  signal?: SignalLike;
-  /** The call's `operationTimeout`, when it has one: the time left, and what ends the call. */
-  limits?: { left(): number; expire(): void };
+  /**
+   * The call's limits, when it has an abort signal or an `operationTimeout` (`callLimits`): the signal
+   * that aborts when either is reached, the time left, and what ends the call at the deadline.
+   */
+  limits?: { signal: SignalLike; left(): number; expire(): void };
   /** For messages, e.g. `CodePipelineClient`. */
   clientName: string;
   /** The client's logger, when the user gave one (the default handler warns through it). */
@@ -30,8 +31,9 @@ export interface AttemptOptions {
  * outcome wins.
  */
 export function transport(handler: HttpHandler, request: HttpRequest, options: AttemptOptions, timeout: number): Promise<{ response: HttpResponse }> {
-  const { signal, limits } = options;
-  const left = limits ? limits.left() : Infinity;
+  const { limits } = options;
+  const signal = limits?.signal;
+  const left = limits?.left() ?? Infinity;
   const atDeadline = left < (timeout || Infinity);
   if (atDeadline) timeout = Math.max(left, 1);
   if (signal?.aborted) return Promise.reject(abortError(signal));

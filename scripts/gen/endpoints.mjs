@@ -323,7 +323,11 @@ function compileRules(c, rules, ind, last) {
     } else if (rule.type === "error") {
       if (typeof rule.error !== "string" || rule.error.includes("{")) fail(`error ${str(rule.error)}: only fixed messages are supported`);
       const hint = ERROR_HINTS[rule.error] ?? fail(`error ${str(rule.error)} has no hint; add what to change to ERROR_HINTS`);
-      body = `${inner}throw error(${str(rule.error)}, ${str(hint)});\n`;
+      // a partition's limit also names the region it was asked for
+      const message = /partition/.test(rule.error)
+        ? "`" + escapeTemplate(rule.error) + ` (region "\${${c.ref("Region")}}")` + "`"
+        : str(rule.error);
+      body = `${inner}throw error(${message}, ${str(hint)});\n`;
     } else if (rule.type === "tree") {
       // Once a tree's conditions hold, one of its rules must apply (as in the Smithy engine).
       body = compileRules(c, rule.rules, inner, true);
