@@ -3,15 +3,16 @@
  * failure into a `NetworkError`, and classifying an error for the retry strategy. Loaded at the
  * first failure (`failure()` in lazy.ts), so browser apps that split code keep it out of their
  * start-up bundle. It imports nothing the request path uses: the classes and helpers it needs come
- * in through `setup`, so a bundler puts all of it in the lazy chunk (classification stays in
- * retry/classify.ts, which the helpers import).
+ * in through `setup`, so a bundler puts all of it in the lazy chunk. It imports the error
+ * classification, which the workflow helpers import too: the browser build builds this module on
+ * its own (dist/browser-lazy/failure.js, see tsup.config.ts), so the two never share a chunk.
  */
 import type { HttpRequest, HttpResponse, ResponseMetadata } from "@smithy/types";
 import type { OperationSpec } from "./operation.js";
 import type { CodePipelineServiceException, ServiceExceptionOptions } from "./exception.js";
 import type { DeserializationError, NetworkError } from "./errors.js";
 import type { headerValue } from "./middleware/headers.js";
-import type { classifyError } from "./retry/classify.js";
+import { classifyError } from "./retry/classify.js";
 
 /** The request path's pieces this module uses. */
 export interface Kit {
@@ -20,8 +21,7 @@ export interface Kit {
   Deserialization: typeof DeserializationError;
   Network: typeof NetworkError;
   header: typeof headerValue;
-  classify: typeof classifyError;
-  fetchHint?: string;
+  fetchHint?: boolean;
 }
 
 let K: Kit;
@@ -142,12 +142,14 @@ function networkError(e: unknown, request: HttpRequest, reading: boolean): Error
   const code = typeof err.code === "string" ? err.code : undefined;
   const host = request.hostname + (request.port ? `:${request.port}` : "");
   const what = reading ? `The response from ${host} was cut off` : `The request to ${host} failed`;
-  const hint = !reading && err.name === "TypeError" ? (K.fetchHint ?? "") : "";
+  // browsers hide why a fetch failed from scripts (runtime.fetchFailureHint): the message names the likely causes
+  const hint =
+    !reading && err.name === "TypeError" && K.fetchHint ? " (likely causes: CORS does not allow this origin, or the endpoint is unreachable)" : "";
   const out = new K.Network(`${what}: ${err.message}${code ? ` (${code})` : ""}${hint}`, { cause: err });
   if (code) out.code = code;
   return out;
 }
 
-const failure = { parseError, deserializationError, retryAfterHint, networkError, classifyError: (e: unknown) => K.classify(e) };
+const failure = { parseError, deserializationError, retryAfterHint, networkError, classifyError };
 /** The functions of this module. */
 export type Failure = typeof failure;
