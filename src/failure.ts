@@ -4,7 +4,8 @@
  * first failure (`failure()` in lazy.ts), so browser apps that split code keep it out of their
  * start-up bundle. It imports nothing the request path uses: the classes and helpers it needs come
  * in through `setup`, so a bundler puts all of it in the lazy chunk (classification stays in
- * retry/classify.ts, which the helpers import).
+ * retry/classify.ts, which the helpers import). Logging (log.ts) comes with it: browsers load this one
+ * module for a client's first failure or its logger's first call (one lazy chunk instead of two).
  */
 import type { HttpRequest, HttpResponse, ResponseMetadata } from "@smithy/types";
 import type { OperationSpec } from "./operation.js";
@@ -12,6 +13,9 @@ import type { CodePipelineServiceException, ServiceExceptionOptions } from "./ex
 import type { DeserializationError, NetworkError } from "./errors.js";
 import type { headerValue } from "./middleware/headers.js";
 import type { classifyError } from "./retry/classify.js";
+import { SENSITIVE } from "./log.js";
+
+export { SENSITIVE, logCall, redact } from "./log.js";
 
 /** The request path's pieces this module uses. */
 export interface Kit {
@@ -25,9 +29,6 @@ export interface Kit {
 }
 
 let K: Kit;
-
-/** What stands for a sensitive value in logs and error messages. */
-export const SENSITIVE = "***SensitiveInformation***";
 
 /** Called by the loader with the request path's pieces; returns this module. */
 export const setup = (kit: Kit) => ((K = kit), failure);

@@ -35,7 +35,8 @@ export const runtime: Runtime = {
   sendsUserAgentHeader: false,
   fetchFailureHint: " (likely causes: CORS does not allow this origin, or the endpoint is unreachable)",
   failure: () => load(import("../failure.js"), "error handling"),
-  log: () => load(import("../log.js"), "logging"),
+  // logging comes with the failure handling module (one chunk; loggers are rare in browsers)
+  log: () => load(import("../failure.js"), "logging"),
   adaptive: () => load(import("../retry/adaptive.js"), "adaptive retry"),
 };
 
