@@ -25,7 +25,7 @@ export interface Kit {
   Network: typeof NetworkError;
   header: typeof headerValue;
   classify: typeof classifyError;
-  fetchHint?: string;
+  fetchHint?: boolean;
 }
 
 let K: Kit;
@@ -143,7 +143,9 @@ function networkError(e: unknown, request: HttpRequest, reading: boolean): Error
   const code = typeof err.code === "string" ? err.code : undefined;
   const host = request.hostname + (request.port ? `:${request.port}` : "");
   const what = reading ? `The response from ${host} was cut off` : `The request to ${host} failed`;
-  const hint = !reading && err.name === "TypeError" ? (K.fetchHint ?? "") : "";
+  // browsers hide why a fetch failed from scripts (runtime.fetchFailureHint): the message names the likely causes
+  const hint =
+    !reading && err.name === "TypeError" && K.fetchHint ? " (likely causes: CORS does not allow this origin, or the endpoint is unreachable)" : "";
   const out = new K.Network(`${what}: ${err.message}${code ? ` (${code})` : ""}${hint}`, { cause: err });
   if (code) out.code = code;
   return out;

@@ -33,7 +33,8 @@ export const runtime: Runtime = {
     return `os/other lang/js md/browser#${(nav?.userAgent ?? "unknown").replace(/[^\w.#-]+/g, "_").slice(0, 60)}`;
   },
   sendsUserAgentHeader: false,
-  fetchFailureHint: " (likely causes: CORS does not allow this origin, or the endpoint is unreachable)",
+  // a failed fetch's NetworkError names the likely causes (the text is in failure.ts, loaded on failures only)
+  fetchFailureHint: true,
   failure: () => load(import("../failure.js"), "error handling"),
   // logging comes with the failure handling module (one chunk; loggers are rare in browsers)
   log: () => load(import("../failure.js"), "logging"),

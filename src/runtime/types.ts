@@ -58,10 +58,10 @@ export interface Runtime {
   /** Node adds `user-agent`; browsers only `x-amz-user-agent`. */
   sendsUserAgentHeader: boolean;
   /**
-   * Added to the `NetworkError` of a request that failed with a `TypeError` before any response (a failed
-   * `fetch`): browsers hide the cause from scripts, so the message names the likely ones.
+   * True where the `NetworkError` of a request that failed with a `TypeError` before any response (a failed
+   * `fetch`) names the likely causes: browsers hide the cause from scripts. The text is in failure.ts.
    */
-  fetchFailureHint?: string;
+  fetchFailureHint?: boolean;
   /**
    * The modules only failures and loggers need (failure.ts, log.ts). Browsers load them when first
    * needed, in one chunk of their own when the app's bundler splits code (failure.ts re-exports

@@ -52,6 +52,16 @@ describe("in browsers", () => {
     expect(handler.requests[0]!.headers["amz-sdk-request"]).toBe("attempt=1; max=3");
   });
 
+  it("a failed fetch's NetworkError names the likely causes (browsers hide the cause from scripts)", async () => {
+    const failing = { handle: () => Promise.reject(new TypeError("Failed to fetch")) };
+    const client = new CodePipelineClient({ region: "eu-west-1", credentials: KEYS, maxAttempts: 1, requestHandler: failing });
+    const err = await client.send(new ListPipelinesCommand({})).catch((e) => e);
+    expect(err.name).toBe("NetworkError");
+    expect(err.message).toBe(
+      "The request to codepipeline.eu-west-1.amazonaws.com failed: Failed to fetch (likely causes: CORS does not allow this origin, or the endpoint is unreachable)",
+    );
+  });
+
   it("the options work as in Node", async () => {
     const handler = recorder();
     const client = new CodePipelineClient({ region: "fips-us-east-1", useDualstackEndpoint: true, credentials: KEYS, requestHandler: handler });
