@@ -1,5 +1,5 @@
 import { defineConfig, type Options } from "tsup";
-import { browserNoExternal, browserPlugins, browserRuntime } from "./scripts/browser-plugins.mjs";
+import { browserNoExternal, browserPlugins, browserRuntime, failureApart } from "./scripts/browser-plugins.mjs";
 
 const common: Options = {
   sourcemap: false,
@@ -32,8 +32,20 @@ export default defineConfig([
     format: ["esm"],
     platform: "browser",
     outDir: "dist/browser",
-    esbuildPlugins: browserPlugins,
+    esbuildPlugins: [...browserPlugins, failureApart],
     noExternal: browserNoExternal,
+    clean: true,
+  },
+  // The failure module, built on its own with the error classification in it (the browser runtime's
+  // `import()` of it points here, see failureApart): in the main build, the classification would share a
+  // chunk with the workflow helpers, and esbuild's entry file imports every chunk, so consumers' esbuild
+  // builds would load it at start-up. The helpers keep their own copy in the main build.
+  {
+    ...common,
+    entry: { failure: "src/failure.ts" },
+    format: ["esm"],
+    platform: "browser",
+    outDir: "dist/browser-lazy",
     clean: true,
   },
   // A build of its own: sharing modules with the main entry would split them into a chunk of

@@ -87,3 +87,11 @@ export const sha256Module = {
 /** The browser build of the main entries: its plugins, and the packages bundled into it (@smithy/core: the pieces above). */
 export const browserPlugins = [browserRuntime, smithyCorePieces, sha256Module];
 export const browserNoExternal = ["@smithy/signature-v4", "@smithy/fetch-http-handler", "@aws-crypto/sha256-js", "@smithy/core"];
+
+/** The failure module's import in the browser runtime points at its own build (dist/browser-lazy/failure.js). */
+export const failureApart = {
+  name: "failure-apart",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/failure\.js$/ }, () => ({ path: "../browser-lazy/failure.js", external: true }));
+  },
+};

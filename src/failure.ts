@@ -3,16 +3,18 @@
  * failure into a `NetworkError`, and classifying an error for the retry strategy. Loaded at the
  * first failure (`failure()` in lazy.ts), so browser apps that split code keep it out of their
  * start-up bundle. It imports nothing the request path uses: the classes and helpers it needs come
- * in through `setup`, so a bundler puts all of it in the lazy chunk (classification stays in
- * retry/classify.ts, which the helpers import). Logging (log.ts) comes with it: browsers load this one
- * module for a client's first failure or its logger's first call (one lazy chunk instead of two).
+ * in through `setup`, so a bundler puts all of it in the lazy chunk. It imports the error
+ * classification, which the workflow helpers import too: the browser build builds this module on
+ * its own (dist/browser-lazy/failure.js, see tsup.config.ts), so the two never share a chunk.
+ * Logging (log.ts) comes with it: browsers load this one module for a client's first failure or its
+ * logger's first call (one lazy chunk instead of two).
  */
 import type { HttpRequest, HttpResponse, ResponseMetadata } from "@smithy/types";
 import type { OperationSpec } from "./operation.js";
 import type { CodePipelineServiceException, ServiceExceptionOptions } from "./exception.js";
 import type { DeserializationError, NetworkError } from "./errors.js";
 import type { headerValue } from "./middleware/headers.js";
-import type { classifyError } from "./retry/classify.js";
+import { classifyError } from "./retry/classify.js";
 import { SENSITIVE } from "./log.js";
 
 export { SENSITIVE, logCall, redact } from "./log.js";
@@ -24,7 +26,6 @@ export interface Kit {
   Deserialization: typeof DeserializationError;
   Network: typeof NetworkError;
   header: typeof headerValue;
-  classify: typeof classifyError;
   fetchHint?: boolean;
 }
 
@@ -151,6 +152,6 @@ function networkError(e: unknown, request: HttpRequest, reading: boolean): Error
   return out;
 }
 
-const failure = { parseError, deserializationError, retryAfterHint, networkError, classifyError: (e: unknown) => K.classify(e) };
+const failure = { parseError, deserializationError, retryAfterHint, networkError, classifyError };
 /** The functions of this module. */
 export type Failure = typeof failure;

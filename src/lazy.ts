@@ -7,7 +7,6 @@ import { CodePipelineServiceException, errorName } from "./exception.js";
 import { DeserializationError, NetworkError } from "./errors.js";
 import { headerValue } from "./middleware/headers.js";
 import { runtime } from "./runtime.js";
-import { classifyError } from "./retry/classify.js";
 import type { Failure } from "./failure.js";
 
 export const failure = (): Promise<Failure> =>
@@ -18,7 +17,6 @@ export const failure = (): Promise<Failure> =>
       Deserialization: DeserializationError,
       Network: NetworkError,
       header: headerValue,
-      classify: classifyError,
       fetchHint: runtime.fetchFailureHint,
     }),
   );

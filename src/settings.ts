@@ -13,7 +13,6 @@ import { API_VERSION, SERVICE_ID, SIGNING_NAME } from "./generated/service.js";
 
 /** What a call needs from the client, worked out once at the first call. */
 export interface Settings {
-  region: string;
   endpoint: EndpointV2;
   signer: RequestSigner;
   retryStrategy: RetryStrategyV2;
@@ -165,7 +164,6 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
   const appId = (await toProvider(config.userAgentAppId)()) ?? defaults.userAgentAppId;
   const ua = userAgent(config, retryMode, appId);
   return {
-    region,
     endpoint,
     maxAttempts,
     attemptTimeout,
