@@ -6,6 +6,8 @@
  * in through `setup`, so a bundler puts all of it in the lazy chunk. It imports the error
  * classification, which the workflow helpers import too: the browser build builds this module on
  * its own (dist/browser-lazy/failure.js, see tsup.config.ts), so the two never share a chunk.
+ * Logging (log.ts) comes with it: browsers load this one module for a client's first failure or its
+ * logger's first call (one lazy chunk instead of two).
  */
 import type { HttpRequest, HttpResponse, ResponseMetadata } from "@smithy/types";
 import type { OperationSpec } from "./operation.js";
@@ -13,6 +15,9 @@ import type { CodePipelineServiceException, ServiceExceptionOptions } from "./ex
 import type { DeserializationError, NetworkError } from "./errors.js";
 import type { headerValue } from "./middleware/headers.js";
 import { classifyError } from "./retry/classify.js";
+import { SENSITIVE } from "./log.js";
+
+export { SENSITIVE, logCall, redact } from "./log.js";
 
 /** The request path's pieces this module uses. */
 export interface Kit {
@@ -25,9 +30,6 @@ export interface Kit {
 }
 
 let K: Kit;
-
-/** What stands for a sensitive value in logs and error messages. */
-export const SENSITIVE = "***SensitiveInformation***";
 
 /** Called by the loader with the request path's pieces; returns this module. */
 export const setup = (kit: Kit) => ((K = kit), failure);

@@ -1,15 +1,13 @@
 /**
  * Logging of calls, loaded at the first call of a client that has a logger (see
- * middleware/01-logger.ts), so clients without one never load it.
+ * middleware/01-logger.ts), so clients without one never load it. Browsers load it with failure.ts,
+ * which re-exports it.
  */
 import type { ShapeHints } from "./operation.js";
 import type { CallContext, CallHandler, CallResult, InputArgs } from "./middleware/types.js";
 
-/**
- * What stands for a sensitive value in logs: the same text as failure.ts's `SENSITIVE`, written
- * again so that the two lazy chunks share no code (a shared chunk costs a bundle more than the string).
- */
-const SENSITIVE = "***SensitiveInformation***";
+/** What stands for a sensitive value in logs and error messages. */
+export const SENSITIVE = "***SensitiveInformation***";
 
 /** A copy of `value` with every sensitive value along `hints` replaced, for logs. */
 export function redact(value: any, hints: ShapeHints | undefined): any {

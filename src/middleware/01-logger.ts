@@ -10,7 +10,7 @@ const noopInfo = NO_LOGGER.info;
  * `$metadata`. Sensitive values (the job's artifact credentials) are replaced by
  * `***SensitiveInformation***`; the returned output is not changed. A logger that
  * throws never fails the call. The logging code is in log.ts, which browsers load at the
- * first call of a client that has a logger.
+ * first call of a client that has a logger (with failure.ts, in one chunk).
  */
 export const loggerMiddleware: CallMiddleware<InputArgs> = (next, context) => async (args) => {
   const { logger } = context as CallContext;

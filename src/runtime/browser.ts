@@ -36,7 +36,8 @@ export const runtime: Runtime = {
   // a failed fetch's NetworkError names the likely causes (the text is in failure.ts, loaded on failures only)
   fetchFailureHint: true,
   failure: () => load(import("../failure.js"), "error handling"),
-  log: () => load(import("../log.js"), "logging"),
+  // logging comes with the failure handling module (one chunk; loggers are rare in browsers)
+  log: () => load(import("../failure.js"), "logging"),
   adaptive: () => load(import("../retry/adaptive.js"), "adaptive retry"),
 };
 

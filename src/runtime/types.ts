@@ -64,7 +64,8 @@ export interface Runtime {
   fetchFailureHint?: boolean;
   /**
    * The modules only failures and loggers need (failure.ts, log.ts). Browsers load them when first
-   * needed, in chunks of their own when the app's bundler splits code; Node has them at hand.
+   * needed, in one chunk of their own when the app's bundler splits code (failure.ts re-exports
+   * log.ts); Node has them at hand.
    */
   failure(): Promise<typeof import("../failure.js")>;
   /** The recursion detection middleware (Lambda's trace id); browsers, never inside Lambda, register a no-op under its name. */
