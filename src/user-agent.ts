@@ -5,7 +5,7 @@ import type { UserAgent } from "@smithy/types";
  * `-` (`/` kept in the name, `#` in the version); the version is joined with `/` to a plain name
  * and with `#` to a `prefix/name`, and an `api/` name is lower-cased.
  */
-export const uaPair = (rawName: string, rawVersion?: string): string => {
+const uaPair = (rawName: string, rawVersion?: string): string => {
   const name = rawName.replace(/[^!$%&'*+\-.^_`|~\w/]/g, "-");
   const sep = name.indexOf("/");
   // substring, as v3: no "/" means no prefix

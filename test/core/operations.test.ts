@@ -11,7 +11,7 @@ import * as commands from "../../commands/index.js";
 import { samples } from "../generated/samples.js";
 import { CodePipelineClient } from "../../src/client.js";
 import { VERSION } from "../../src/version.js";
-import { uaPair } from "../../src/user-agent.js";
+import { customPairs } from "../../src/user-agent.js";
 import { SERVICE_ID } from "../../src/generated/service.js";
 import { CREDENTIALS, REGION, UUID_V4, bodyText, clientWith, fakeHandler, verifyHttpRequest, verifySigV4 } from "./helpers.js";
 
@@ -176,8 +176,7 @@ describe("request details", () => {
   });
 
   it("spells the SDK's own api pair as the escaping would (settings.ts writes it out, the escaping loads only for custom pairs)", () => {
-    expect(uaPair("api/" + SERVICE_ID, VERSION)).toBe(`api/codepipeline#${VERSION}`);
-    expect(uaPair("app", "app id")).toBe("app/app-id");
+    expect(customPairs([["api/" + SERVICE_ID, VERSION]], "app id")).toEqual([" app/app-id", ` api/codepipeline#${VERSION}`]);
   });
 
   it("adds N to the features and keeps the endpoint path for a custom endpoint", async () => {
