@@ -162,7 +162,7 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
     throw new ConfigurationError(`maxAttempts must be a whole number of at least 1, got ${String(maxAttempts)}`);
   const appId = (await toProvider(config.userAgentAppId)()) ?? defaults.userAgentAppId;
-  const ua = userAgent(config, retryMode, appId);
+  const ua = await userAgent(config, retryMode, appId);
   return {
     endpoint,
     maxAttempts,
@@ -187,27 +187,13 @@ const endpointToString = (e: string | URL | Endpoint | EndpointV2): string => {
   return `${e.protocol.replace(/:?$/, ":")}//${e.hostname}${port}${e.path ?? ""}`;
 };
 
-/**
- * One user-agent section, escaped as v3 does: characters a header token does not allow become
- * `-` (`/` kept in the name, `#` in the version); the version is joined with `/` to a plain name
- * and with `#` to a `prefix/name`, and an `api/` name is lower-cased.
- */
-const uaPair = (rawName: string, rawVersion?: string): string => {
-  const name = rawName.replace(/[^!$%&'*+\-.^_`|~\w/]/g, "-");
-  const sep = name.indexOf("/");
-  // substring, as v3: no "/" means no prefix
-  const prefix = name.substring(0, sep);
-  const uaName = name.slice(sep + 1);
-  const parts = [prefix, prefix === "api" ? uaName.toLowerCase() : uaName, rawVersion?.replace(/[^!$%&'*+\-.^_`|~\w#]/g, "-")];
-  return parts.filter((p) => !!p).map((p, i) => (i ? (i > 1 ? "#" : "/") + p : p)).join("");
-};
-
-function userAgent(config: ResolvedConfig, retryMode: string, appId: string | undefined): Pick<Settings, "userAgent" | "xAmzUserAgent"> {
+async function userAgent(config: ResolvedConfig, retryMode: string, appId: string | undefined): Promise<Pick<Settings, "userAgent" | "xAmzUserAgent">> {
   const custom = config.customUserAgent;
-  // a string is one name without a version, as in v3
-  const extra = (typeof custom === "string" ? [[custom]] : custom ?? []).map(([k, v]) => " " + uaPair(k!, v)).join("");
+  // the escaping is loaded only for a client that adds to the user agent
+  const [app, extra] = custom !== undefined || appId ? (await import("./user-agent.js")).customPairs(custom, appId) : ["", ""];
   const features = `m/${retryMode === "adaptive" ? "F" : "E"}${config.endpoint !== undefined ? ",N" : ""}`;
   const base = `codepipeline-client/${VERSION}`;
-  const full = `${base} ua/2.1 ${runtime.userAgent()} ${uaPair("api/" + SERVICE_ID, VERSION)} ${features}${appId ? ` ${uaPair("app", appId)}` : ""}${extra}`;
+  // the SDK's own api pair, as uaPair spells it (a test compares them)
+  const full = `${base} ua/2.1 ${runtime.userAgent()} api/${SERVICE_ID.toLowerCase()}#${VERSION} ${features}${app}${extra}`;
   return runtime.sendsUserAgentHeader ? { userAgent: full, xAmzUserAgent: base + extra } : { xAmzUserAgent: full };
 }

@@ -262,7 +262,7 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     expect(r.outputFiles[0].text).not.toContain("_X_AMZN_TRACE_ID");
   });
 
-  it("esbuild --splitting: one file at start-up, and only the lazy chunks (SHA-256 fallback, endpoint rules, failure handling with logging, adaptive retry)", async () => {
+  it("esbuild --splitting: one file at start-up, and only the lazy chunks (SHA-256 fallback, endpoint rules, failure handling with logging, adaptive retry, user-agent escaping)", async () => {
     const esbuild = await import("esbuild");
     const r = await esbuild.build({
       entryPoints: { entry: ENTRY }, bundle: true, splitting: true, minify: true, format: "esm", platform: "browser",
@@ -284,9 +284,13 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     // adaptive retry (retryMode: "adaptive") is a lazy chunk of its own: the rate limiter is not in the entry
     expect(lazy.filter((f) => /Math\.cbrt/.test(code.get(f)!))).toHaveLength(1);
     expect(code.get(entry!.file)).not.toMatch(/Math\.cbrt/);
-    // five import()s, four chunks: logging is loaded with the failure handling
-    expect(lazy).toHaveLength(5);
-    expect(new Set(lazy).size).toBe(4);
+    // the user-agent escaping (customUserAgent, userAgentAppId) is a lazy chunk of its own
+    const escaping = "|~\\w#]";
+    expect(lazy.filter((f) => code.get(f)!.includes(escaping))).toHaveLength(1);
+    expect(code.get(entry!.file)).not.toContain(escaping);
+    // six import()s, five chunks: logging is loaded with the failure handling
+    expect(lazy).toHaveLength(6);
+    expect(new Set(lazy).size).toBe(5);
     for (const f of lazy) expect(problems(code.get(f)!).filter((p) => !p.includes("ListPipelines")), f).toEqual([]);
     expect(problems(code.get(entry!.file)!)).toEqual([]);
   });

@@ -11,6 +11,8 @@ import * as commands from "../../commands/index.js";
 import { samples } from "../generated/samples.js";
 import { CodePipelineClient } from "../../src/client.js";
 import { VERSION } from "../../src/version.js";
+import { uaPair } from "../../src/user-agent.js";
+import { SERVICE_ID } from "../../src/generated/service.js";
 import { CREDENTIALS, REGION, UUID_V4, bodyText, clientWith, fakeHandler, verifyHttpRequest, verifySigV4 } from "./helpers.js";
 
 type Sample = { input: object; inputWire: object; output: object; outputWire: object };
@@ -171,6 +173,11 @@ describe("request details", () => {
     const handler3 = fakeHandler({ body: {} });
     await clientWith(handler3, { customUserAgent: [["md/my tool", "2.0"], ["api/MyLib", "1"]] }).send(new commands.ListPipelinesCommand({}));
     expect(handler3.requests[0]!.headers["x-amz-user-agent"]).toBe(`codepipeline-client/${VERSION} md/my-tool#2.0 api/mylib#1`);
+  });
+
+  it("spells the SDK's own api pair as the escaping would (settings.ts writes it out, the escaping loads only for custom pairs)", () => {
+    expect(uaPair("api/" + SERVICE_ID, VERSION)).toBe(`api/codepipeline#${VERSION}`);
+    expect(uaPair("app", "app id")).toBe("app/app-id");
   });
 
   it("adds N to the features and keeps the endpoint path for a custom endpoint", async () => {

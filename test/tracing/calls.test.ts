@@ -105,10 +105,19 @@ describe("retries and errors", () => {
   });
 
   it("an aborted call: category abort", async () => {
-    const client = clientWith({ handle: () => new Promise(() => {}) });
+    // aborted once the request is in the handler, so the attempt (and the span) ends with the abort
+    let reached!: () => void;
+    const inHandler = new Promise<void>((r) => (reached = r));
+    const client = clientWith({
+      handle: () => {
+        reached();
+        return new Promise(() => {});
+      },
+    });
     const controller = new AbortController();
     const call = client.send(new ListPipelinesCommand({}), { abortSignal: controller.signal });
-    setTimeout(() => controller.abort(), 10);
+    await inHandler;
+    controller.abort();
     await expect(call).rejects.toThrow();
     expect(callSpans()[0]!.attributes).toMatchObject({ "error.type": "AbortError", "aws.error.category": "abort" });
   });
