@@ -10,7 +10,7 @@ import { CodePipelineServiceException, type ServiceExceptionOptions } from "../s
 export class ActionExecutionNotFoundException extends CodePipelineServiceException {
   declare readonly name: "ActionExecutionNotFoundException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "ActionExecutionNotFoundException", $fault: "client" });
   }
 }
@@ -25,7 +25,7 @@ export class ActionExecutionNotFoundException extends CodePipelineServiceExcepti
 export class ActionNotFoundException extends CodePipelineServiceException {
   declare readonly name: "ActionNotFoundException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "ActionNotFoundException", $fault: "client" });
   }
 }
@@ -39,7 +39,7 @@ export class ActionNotFoundException extends CodePipelineServiceException {
 export class ActionTypeNotFoundException extends CodePipelineServiceException {
   declare readonly name: "ActionTypeNotFoundException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "ActionTypeNotFoundException", $fault: "client" });
   }
 }
@@ -53,7 +53,7 @@ export class ActionTypeNotFoundException extends CodePipelineServiceException {
 export class ApprovalAlreadyCompletedException extends CodePipelineServiceException {
   declare readonly name: "ApprovalAlreadyCompletedException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "ApprovalAlreadyCompletedException", $fault: "client" });
   }
 }
@@ -67,7 +67,7 @@ export class ApprovalAlreadyCompletedException extends CodePipelineServiceExcept
 export class ConcurrentModificationException extends CodePipelineServiceException {
   declare readonly name: "ConcurrentModificationException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "ConcurrentModificationException", $fault: "client" });
   }
 }
@@ -81,7 +81,7 @@ export class ConcurrentModificationException extends CodePipelineServiceExceptio
 export class ConcurrentPipelineExecutionsLimitExceededException extends CodePipelineServiceException {
   declare readonly name: "ConcurrentPipelineExecutionsLimitExceededException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "ConcurrentPipelineExecutionsLimitExceededException", $fault: "client" });
   }
 }
@@ -95,7 +95,7 @@ export class ConcurrentPipelineExecutionsLimitExceededException extends CodePipe
 export class ConditionNotOverridableException extends CodePipelineServiceException {
   declare readonly name: "ConditionNotOverridableException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "ConditionNotOverridableException", $fault: "client" });
   }
 }
@@ -109,7 +109,7 @@ export class ConditionNotOverridableException extends CodePipelineServiceExcepti
 export class ConflictException extends CodePipelineServiceException {
   declare readonly name: "ConflictException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "ConflictException", $fault: "client" });
   }
 }
@@ -123,7 +123,7 @@ export class ConflictException extends CodePipelineServiceException {
 export class DuplicatedStopRequestException extends CodePipelineServiceException {
   declare readonly name: "DuplicatedStopRequestException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "DuplicatedStopRequestException", $fault: "client" });
   }
 }
@@ -137,7 +137,7 @@ export class DuplicatedStopRequestException extends CodePipelineServiceException
 export class InvalidActionDeclarationException extends CodePipelineServiceException {
   declare readonly name: "InvalidActionDeclarationException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidActionDeclarationException", $fault: "client" });
   }
 }
@@ -151,7 +151,7 @@ export class InvalidActionDeclarationException extends CodePipelineServiceExcept
 export class InvalidApprovalTokenException extends CodePipelineServiceException {
   declare readonly name: "InvalidApprovalTokenException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidApprovalTokenException", $fault: "client" });
   }
 }
@@ -165,7 +165,7 @@ export class InvalidApprovalTokenException extends CodePipelineServiceException 
 export class InvalidArnException extends CodePipelineServiceException {
   declare readonly name: "InvalidArnException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidArnException", $fault: "client" });
   }
 }
@@ -178,7 +178,7 @@ export class InvalidArnException extends CodePipelineServiceException {
 export class InvalidBlockerDeclarationException extends CodePipelineServiceException {
   declare readonly name: "InvalidBlockerDeclarationException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidBlockerDeclarationException", $fault: "client" });
   }
 }
@@ -192,7 +192,7 @@ export class InvalidBlockerDeclarationException extends CodePipelineServiceExcep
 export class InvalidClientTokenException extends CodePipelineServiceException {
   declare readonly name: "InvalidClientTokenException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidClientTokenException", $fault: "client" });
   }
 }
@@ -206,7 +206,7 @@ export class InvalidClientTokenException extends CodePipelineServiceException {
 export class InvalidJobException extends CodePipelineServiceException {
   declare readonly name: "InvalidJobException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidJobException", $fault: "client" });
   }
 }
@@ -220,7 +220,7 @@ export class InvalidJobException extends CodePipelineServiceException {
 export class InvalidJobStateException extends CodePipelineServiceException {
   declare readonly name: "InvalidJobStateException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidJobStateException", $fault: "client" });
   }
 }
@@ -234,7 +234,7 @@ export class InvalidJobStateException extends CodePipelineServiceException {
 export class InvalidNextTokenException extends CodePipelineServiceException {
   declare readonly name: "InvalidNextTokenException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidNextTokenException", $fault: "client" });
   }
 }
@@ -248,7 +248,7 @@ export class InvalidNextTokenException extends CodePipelineServiceException {
 export class InvalidNonceException extends CodePipelineServiceException {
   declare readonly name: "InvalidNonceException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidNonceException", $fault: "client" });
   }
 }
@@ -262,7 +262,7 @@ export class InvalidNonceException extends CodePipelineServiceException {
 export class InvalidStageDeclarationException extends CodePipelineServiceException {
   declare readonly name: "InvalidStageDeclarationException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidStageDeclarationException", $fault: "client" });
   }
 }
@@ -276,7 +276,7 @@ export class InvalidStageDeclarationException extends CodePipelineServiceExcepti
 export class InvalidStructureException extends CodePipelineServiceException {
   declare readonly name: "InvalidStructureException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidStructureException", $fault: "client" });
   }
 }
@@ -290,7 +290,7 @@ export class InvalidStructureException extends CodePipelineServiceException {
 export class InvalidTagsException extends CodePipelineServiceException {
   declare readonly name: "InvalidTagsException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidTagsException", $fault: "client" });
   }
 }
@@ -304,7 +304,7 @@ export class InvalidTagsException extends CodePipelineServiceException {
 export class InvalidWebhookAuthenticationParametersException extends CodePipelineServiceException {
   declare readonly name: "InvalidWebhookAuthenticationParametersException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidWebhookAuthenticationParametersException", $fault: "client" });
   }
 }
@@ -318,7 +318,7 @@ export class InvalidWebhookAuthenticationParametersException extends CodePipelin
 export class InvalidWebhookFilterPatternException extends CodePipelineServiceException {
   declare readonly name: "InvalidWebhookFilterPatternException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "InvalidWebhookFilterPatternException", $fault: "client" });
   }
 }
@@ -332,7 +332,7 @@ export class InvalidWebhookFilterPatternException extends CodePipelineServiceExc
 export class JobNotFoundException extends CodePipelineServiceException {
   declare readonly name: "JobNotFoundException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "JobNotFoundException", $fault: "client" });
   }
 }
@@ -346,7 +346,7 @@ export class JobNotFoundException extends CodePipelineServiceException {
 export class LimitExceededException extends CodePipelineServiceException {
   declare readonly name: "LimitExceededException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "LimitExceededException", $fault: "client" });
   }
 }
@@ -360,7 +360,7 @@ export class LimitExceededException extends CodePipelineServiceException {
 export class NotLatestPipelineExecutionException extends CodePipelineServiceException {
   declare readonly name: "NotLatestPipelineExecutionException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "NotLatestPipelineExecutionException", $fault: "client" });
   }
 }
@@ -374,7 +374,7 @@ export class NotLatestPipelineExecutionException extends CodePipelineServiceExce
 export class OutputVariablesSizeExceededException extends CodePipelineServiceException {
   declare readonly name: "OutputVariablesSizeExceededException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "OutputVariablesSizeExceededException", $fault: "client" });
   }
 }
@@ -388,7 +388,7 @@ export class OutputVariablesSizeExceededException extends CodePipelineServiceExc
 export class PipelineExecutionNotFoundException extends CodePipelineServiceException {
   declare readonly name: "PipelineExecutionNotFoundException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "PipelineExecutionNotFoundException", $fault: "client" });
   }
 }
@@ -401,7 +401,7 @@ export class PipelineExecutionNotFoundException extends CodePipelineServiceExcep
 export class PipelineExecutionNotStoppableException extends CodePipelineServiceException {
   declare readonly name: "PipelineExecutionNotStoppableException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "PipelineExecutionNotStoppableException", $fault: "client" });
   }
 }
@@ -415,7 +415,7 @@ export class PipelineExecutionNotStoppableException extends CodePipelineServiceE
 export class PipelineExecutionOutdatedException extends CodePipelineServiceException {
   declare readonly name: "PipelineExecutionOutdatedException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "PipelineExecutionOutdatedException", $fault: "client" });
   }
 }
@@ -429,7 +429,7 @@ export class PipelineExecutionOutdatedException extends CodePipelineServiceExcep
 export class PipelineNameInUseException extends CodePipelineServiceException {
   declare readonly name: "PipelineNameInUseException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "PipelineNameInUseException", $fault: "client" });
   }
 }
@@ -442,7 +442,7 @@ export class PipelineNameInUseException extends CodePipelineServiceException {
 export class PipelineNotFoundException extends CodePipelineServiceException {
   declare readonly name: "PipelineNotFoundException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "PipelineNotFoundException", $fault: "client" });
   }
 }
@@ -456,7 +456,7 @@ export class PipelineNotFoundException extends CodePipelineServiceException {
 export class PipelineVersionNotFoundException extends CodePipelineServiceException {
   declare readonly name: "PipelineVersionNotFoundException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "PipelineVersionNotFoundException", $fault: "client" });
   }
 }
@@ -470,7 +470,7 @@ export class PipelineVersionNotFoundException extends CodePipelineServiceExcepti
 export class RequestFailedException extends CodePipelineServiceException {
   declare readonly name: "RequestFailedException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "RequestFailedException", $fault: "client" });
   }
 }
@@ -483,7 +483,7 @@ export class RequestFailedException extends CodePipelineServiceException {
 export class ResourceNotFoundException extends CodePipelineServiceException {
   declare readonly name: "ResourceNotFoundException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "ResourceNotFoundException", $fault: "client" });
   }
 }
@@ -496,7 +496,7 @@ export class ResourceNotFoundException extends CodePipelineServiceException {
 export class StageNotFoundException extends CodePipelineServiceException {
   declare readonly name: "StageNotFoundException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "StageNotFoundException", $fault: "client" });
   }
 }
@@ -510,7 +510,7 @@ export class StageNotFoundException extends CodePipelineServiceException {
 export class StageNotRetryableException extends CodePipelineServiceException {
   declare readonly name: "StageNotRetryableException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "StageNotRetryableException", $fault: "client" });
   }
 }
@@ -523,7 +523,7 @@ export class StageNotRetryableException extends CodePipelineServiceException {
 export class TooManyTagsException extends CodePipelineServiceException {
   declare readonly name: "TooManyTagsException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "TooManyTagsException", $fault: "client" });
   }
 }
@@ -537,7 +537,7 @@ export class TooManyTagsException extends CodePipelineServiceException {
 export class UnableToRollbackStageException extends CodePipelineServiceException {
   declare readonly name: "UnableToRollbackStageException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "UnableToRollbackStageException", $fault: "client" });
   }
 }
@@ -551,7 +551,7 @@ export class UnableToRollbackStageException extends CodePipelineServiceException
 export class ValidationException extends CodePipelineServiceException {
   declare readonly name: "ValidationException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "ValidationException", $fault: "client" });
   }
 }
@@ -564,7 +564,7 @@ export class ValidationException extends CodePipelineServiceException {
 export class WebhookNotFoundException extends CodePipelineServiceException {
   declare readonly name: "WebhookNotFoundException";
   declare readonly $fault: "client";
-  constructor(opts: ServiceExceptionOptions = {}) {
+  constructor(opts?: ServiceExceptionOptions) {
     super({ ...opts, name: "WebhookNotFoundException", $fault: "client" });
   }
 }

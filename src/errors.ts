@@ -15,7 +15,7 @@ const named = <N extends string>(name: N) =>
     $metadata?: ResponseMetadata;
     constructor(message: string, extras: ErrorExtras = {}) {
       super(message, extras.cause === undefined ? undefined : { cause: extras.cause });
-      if (extras.$metadata) this.$metadata = extras.$metadata;
+      this.$metadata = extras.$metadata; // the field is there (undefined) either way
     }
   };
 

@@ -94,7 +94,8 @@ function errorsFile(ctx) {
     out += `  declare readonly name: ${JSON.stringify(name)};\n`;
     out += `  declare readonly $fault: ${JSON.stringify(fault)};\n`;
     out += members.join("");
-    out += `  constructor(opts: ServiceExceptionOptions = {}) {\n`;
+    // (no `= {}` default: spreading an absent options object gives nothing)
+    out += `  constructor(opts?: ServiceExceptionOptions) {\n`;
     out += `    super({ ...opts, name: ${JSON.stringify(name)}, $fault: ${JSON.stringify(fault)} });\n`;
     out += `  }\n}\n`;
   }
