@@ -65,6 +65,8 @@ interface RunOptions {
   chunks?: ChunkFiles;
   /** Set: the service answers every call with a 400 ValidationException. */
   fails?: boolean;
+  /** More client options for the bundle's client (the entry spreads them into its config). */
+  clientOptions?: Record<string, unknown>;
 }
 
 /**
@@ -72,7 +74,7 @@ interface RunOptions {
  * Records which lazy chunks were loaded. Webpack loads chunks with script tags (a minimal `document`
  * runs them); rollup's AMD output with `define`/`require` (a minimal loader).
  */
-async function runInBrowserGlobals(code: string, { subtle, chunks, fails }: RunOptions) {
+async function runInBrowserGlobals(code: string, { subtle, chunks, fails, clientOptions }: RunOptions) {
   const seen: SeenRequest[] = [];
   const loaded: string[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -151,9 +153,9 @@ async function runInBrowserGlobals(code: string, { subtle, chunks, fails }: RunO
   vm.runInContext("globalThis.self = globalThis; globalThis.window = globalThis;", context);
   const entry = code.startsWith("define(") ? await (sandbox.__amdLoad as (n: string) => Promise<unknown>)("entry.js") : run("bundle.js", code);
   void entry;
-  const runTest = context.runBundleTest as (endpoint: string) => Promise<any>;
+  const runTest = context.runBundleTest as (endpoint: string, options?: Record<string, unknown>) => Promise<any>;
   expect(typeof runTest).toBe("function");
-  const out = await runTest("https://codepipeline.example.test");
+  const out = await runTest("https://codepipeline.example.test", clientOptions);
   return { out, seen, loaded };
 }
 
@@ -358,6 +360,22 @@ describe("browser bundles of client + ListPipelinesCommand", () => {
     expect(failureChunks).toHaveLength(1);
     expect(loaded.subtle).not.toContain(failureChunks[0]);
     await checkFailureChunk(entry.code, (f) => files.get(f) ?? fail(`no chunk ${f}`));
+    // adaptive retry and the user-agent escaping load their own chunks, and the call goes out signed with them
+    const adaptive = await runInBrowserGlobals(entry.code, {
+      subtle: true,
+      chunks: (f) => files.get(f) ?? fail(`no chunk ${f}`),
+      clientOptions: { retryMode: "adaptive", customUserAgent: [["bundle app", "2.0"]] },
+    });
+    expect(adaptive.out.$metadata).toMatchObject({ httpStatusCode: 200, attempts: 1 });
+    expect(adaptive.seen).toHaveLength(1);
+    const ua = adaptive.seen[0]!.headers["x-amz-user-agent"]!;
+    // business metrics: F adaptive retry, N a custom endpoint
+    expect(ua).toMatch(/ m\/F,N /);
+    expect(ua.endsWith(" bundle-app/2.0")).toBe(true);
+    expect(adaptive.seen[0]!.authorization).toBe(await expectedAuthorization(adaptive.seen[0]!));
+    expect(adaptive.loaded.filter((f) => /Math\.cbrt/.test(files.get(f) ?? ""))).toHaveLength(1);
+    expect(adaptive.loaded.filter((f) => (files.get(f) ?? "").includes("|~\\w#]"))).toHaveLength(1);
+    expect(loaded.subtle.filter((f) => /Math\.cbrt/.test(files.get(f) ?? ""))).toEqual([]);
   });
 
   it("webpack 5 (production, target web)", async () => {
