@@ -22,6 +22,7 @@ export { SENSITIVE, logCall, redact } from "./log.js";
 /** The request path's pieces this module uses. */
 export interface Kit {
   Base: typeof CodePipelineServiceException;
+  errorName: (ctor: object) => string | undefined;
   Deserialization: typeof DeserializationError;
   Network: typeof NetworkError;
   header: typeof headerValue;
@@ -85,8 +86,7 @@ function parseError(bytes: Uint8Array, response: HttpResponse, op: OperationSpec
   const codeKey = Object.keys(body).find((k) => k.toLowerCase() === "code");
   const rawCode = body.__type ?? (codeKey && body[codeKey]) ?? K.header(response.headers, "x-amzn-errortype");
   const code = typeof rawCode === "string" ? sanitizeCode(rawCode) : "Unknown";
-  // the operation's error class whose instances carry this name (generated classes set it in their constructor)
-  const Ctor = op.errors.find((E) => new E({}).name === code);
+  const Ctor = op.errors.find((E) => K.errorName(E) === code);
   let message = (body.message ?? body.Message ?? "UnknownError") as string;
   if (unreadable) {
     const type = K.header(response.headers, "content-type");

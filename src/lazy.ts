@@ -3,7 +3,7 @@
  * Browsers load it at the first failure (runtime/browser.ts), so apps that split code keep it out
  * of their start-up bundle.
  */
-import { CodePipelineServiceException } from "./exception.js";
+import { CodePipelineServiceException, errorName } from "./exception.js";
 import { DeserializationError, NetworkError } from "./errors.js";
 import { headerValue } from "./middleware/headers.js";
 import { runtime } from "./runtime.js";
@@ -13,6 +13,7 @@ export const failure = (): Promise<Failure> =>
   runtime.failure().then((m) =>
     m.setup({
       Base: CodePipelineServiceException,
+      errorName,
       Deserialization: DeserializationError,
       Network: NetworkError,
       header: headerValue,
