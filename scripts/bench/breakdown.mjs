@@ -2,7 +2,21 @@
 // (esbuild metafile, bundled from src/ with the browser runtime), as Markdown.
 //   node scripts/bench/breakdown.mjs [--split] [--all | --top N]   (default: the top 40 modules)
 // --split: the modules of esbuild's `--splitting` start-up path only (lazy chunks left out).
-import { breakdown } from "./bundles.mjs";
+//   node scripts/bench/breakdown.mjs --lazy   what each lazy chunk of dist/browser costs the one-file
+//   bundle (after `npm run build`): the bundle measured without that chunk's `import()`.
+import { breakdown, lazyCost } from "./bundles.mjs";
+
+if (process.argv.includes("--lazy")) {
+  const { gzip, chunks, staticGzip } = await lazyCost();
+  const n = (b) => b.toLocaleString("en-US");
+  const lines = [`Client + ListPipelinesCommand from dist/browser, esbuild one file: ${n(gzip)} B gzipped.`, ""];
+  lines.push("| Lazy chunk left out | One file, gzipped | Saved |", "| --- | ---: | ---: |");
+  // chunk names without esbuild's content hash
+  for (const c of chunks) lines.push(`| \`${c.specifier.replace(/-[A-Z0-9]{8}(?=\.js$)/, "")}\` | ${n(c.gzip)} | ${n(c.saved)} |`);
+  lines.push("", `With every \`import()\` made a static import instead: ${n(staticGzip)} B gzipped (inlining costs ${n(gzip - staticGzip)} B).`);
+  console.log(lines.join("\n"));
+  process.exit(0);
+}
 
 const split = process.argv.includes("--split");
 const { bytes, gzip, modules, groups } = await breakdown({ split });

@@ -173,6 +173,48 @@ export async function measure(pkg, { rollup = true } = {}) {
 }
 
 /**
+ * What each lazy chunk of dist/browser costs client + ListPipelinesCommand bundled as one file
+ * (esbuild): the one-file bundle is measured once as shipped and once per `import()` of the
+ * browser runtime with that import replaced by a rejected promise, so the chunk drops out.
+ * Also measured: every `import()` made a static import (`staticGzip`), which is what inlining itself costs.
+ * Returns { gzip, chunks: [{ specifier, gzip, saved }], staticGzip } (gzipped bytes).
+ */
+export async function lazyCost() {
+  const { readFileSync } = await import("node:fs");
+  const file = path.join(ROOT, "dist/browser/index.js");
+  const text = readFileSync(file, "utf8");
+  const specifiers = [...new Set([...text.matchAll(/import\((['"])(\.{1,2}\/[^'"]+)\1\)/g)].map((m) => m[2]))];
+  const without = (specifier) => ({
+    name: "without-chunk",
+    setup(build) {
+      build.onLoad({ filter: /dist[\\/]browser[\\/]index\.js$/ }, () => ({
+        contents: text.split(`import('${specifier}')`).join("Promise.reject()").split(`import("${specifier}")`).join("Promise.reject()"),
+        loader: "js",
+      }));
+    },
+  });
+  // every `import()` as a static import: what inlining itself costs
+  const statically = {
+    name: "static-imports",
+    setup(build) {
+      build.onLoad({ filter: /dist[\\/]browser[\\/]index\.js$/ }, () => ({
+        contents:
+          specifiers.map((sp, i) => `import * as lazy${i} from ${JSON.stringify(sp)};\n`).join("") +
+          specifiers.reduce((t, sp, i) => t.split(`import('${sp}')`).join(`Promise.resolve(lazy${i})`), text),
+        loader: "js",
+      }));
+    },
+  };
+  const { gzip } = await bundle(entries(OURS).one);
+  const chunks = [];
+  for (const specifier of specifiers) {
+    const cut = await bundle(entries(OURS).one, { plugins: [without(specifier)] });
+    chunks.push({ specifier, gzip: cut.gzip, saved: gzip - cut.gzip });
+  }
+  return { gzip, chunks, staticGzip: (await bundle(entries(OURS).one, { plugins: [statically] })).gzip };
+}
+
+/**
  * Per-module breakdown of client + ListPipelinesCommand, bundled from src/ with the browser build's
  * plugins (scripts/browser-plugins.mjs: runtime seam, @smithy/core pieces, the SHA-256 fallback's hash
  * core), as dist/browser is built (the dist bundle is one file, so its metafile cannot tell modules apart).

@@ -114,9 +114,11 @@ function notes() {
   rules (custom, FIPS, dual-stack or non-aws endpoints), the failure path with error classification and logging
   (error bodies to typed exceptions; logging only with a logger), adaptive retry (only with
   \`retryMode: "adaptive"\`) and the user-agent escaping (only with \`customUserAgent\` or \`userAgentAppId\`). The
-  16 KB one-file target is not met: a one-file bundle inlines every lazy chunk (about 5.9 KB gzipped when split,
-  1.5 KB of it the SHA-256 fallback), so each move off the start-up path costs it 0.1-0.5 KB, and only less code in
-  the request path or in the lazy modules brings it down. Per-module breakdown:
+  16 KB one-file target is not met, by choice: a one-file bundle inlines every lazy chunk, and only leaving out the
+  SHA-256 fallback (1.6 KB of the one-file bundle) or the failure path (1.9 KB) would meet it alone; leaving out
+  adaptive retry (0.7 KB) would not. Each of them would make a v3 program fail or behave differently in some browsers
+  (\`node scripts/bench/breakdown.mjs --lazy\` measures each chunk's share;
+  [docs/performance.md](docs/performance.md#why-the-one-file-bundle-stays-above-16-kb)). Per-module breakdown:
   \`node scripts/bench/breakdown.mjs --split\`, [docs/performance.md](docs/performance.md#bundle-size).
 - CPU per call against the floor: the floor does only what any client must (sign, send through
   \`@smithy/node-http-handler\`, parse). The client adds the middleware stack, the retry strategy's bookkeeping, one
