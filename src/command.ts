@@ -65,7 +65,12 @@ export class Command<Input extends object, Output extends MetadataBearer> {
       logger: config.logger === NO_LOGGER ? undefined : config.logger,
     };
     const handler = stack.resolve(
-      (args) => withSettings(config, (s) => transport(config.requestHandler!, args.request as HttpRequest, attempt, s.attemptTimeout(options))),
+      (args) =>
+        withSettings(config, (s) => {
+          const send = (timeout: number) => transport(config.requestHandler!, args.request as HttpRequest, attempt, timeout);
+          const timeout = s.attemptTimeout(options);
+          return typeof timeout == "number" ? send(timeout) : timeout.then(send);
+        }),
       context,
     );
     return limits ? (args) => limits.guard(handler(args)) : handler;

@@ -17,8 +17,11 @@ export interface Settings {
   signer: RequestSigner;
   retryStrategy: RetryStrategyV2;
   maxAttempts: number;
-  /** Milliseconds one attempt of a call with these options may take; 0: no limit. See `requestTimeoutOf`. */
-  attemptTimeout: (options: SendOptions | undefined) => number;
+  /**
+   * Milliseconds one attempt of a call with these options may take; 0: no limit. A promise only for the
+   * first attempt after the handler's configuration changed. See `requestTimeoutOf`.
+   */
+  attemptTimeout: (options: SendOptions | undefined) => number | Promise<number>;
   /** `user-agent` header value, when the platform sends one. */
   userAgent?: string;
   xAmzUserAgent: string;
@@ -129,23 +132,31 @@ const ms = (t: unknown): number | undefined => (typeof t === "number" && t >= 0 
  * The per-attempt timeout, resolved here and nowhere else: the call's `requestTimeout`, else the
  * client's, else the handler's (the `requestHandler` options, or a handler instance's configuration,
  * read at each call so that `updateHttpClientConfig` applies), else 30 s. `NodeHttpHandler` and
- * `FetchHttpHandler` report their configuration only once a request has started, so until then the
- * value they were created with, awaited here once, stands for it.
+ * `FetchHttpHandler` report their configuration only once a request has started, and forget it at
+ * `updateHttpClientConfig`, which replaces their `configProvider`: until they report it again, the
+ * value in their latest `configProvider` stands for it (read once per provider, so only the first
+ * attempt after a change waits for it; `updateHttpClientConfig` chains the new provider on the old,
+ * so reads end in order).
  */
-async function requestTimeoutOf(config: ResolvedConfig): Promise<Settings["attemptTimeout"]> {
+function requestTimeoutOf(config: ResolvedConfig): Settings["attemptTimeout"] {
   const handler = config.requestHandler as (HttpHandler & { configProvider?: Promise<{ requestTimeout?: unknown }> }) | undefined;
-  const created = ms(await Promise.resolve(handler?.configProvider).then((c) => c?.requestTimeout, () => {}));
+  // the provider last read, and the timeout it gives (a promise while it is read)
+  let seen: unknown;
+  let provided: number | Promise<number> = DEFAULT_REQUEST_TIMEOUT;
   return (options) =>
     ms(options?.requestTimeout) ??
     ms(config.requestTimeout) ??
     ms((handler?.httpHandlerConfigs?.() as { requestTimeout?: unknown } | undefined)?.requestTimeout) ??
-    created ??
-    DEFAULT_REQUEST_TIMEOUT;
+    (seen === handler?.configProvider
+      ? provided
+      : (provided = Promise.resolve((seen = handler!.configProvider))
+          .catch(() => {})
+          .then((c) => (provided = ms(c?.requestTimeout) ?? DEFAULT_REQUEST_TIMEOUT))));
 }
 
 async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaults>): Promise<Settings> {
   // region() is the real region, and useFipsEndpoint() is on for a FIPS pseudo-region
-  const [region, UseFIPS, useDualstack, maxAttempts, retryMode, defaults, Signer, attemptTimeout] = await Promise.all([
+  const [region, UseFIPS, useDualstack, maxAttempts, retryMode, defaults, Signer] = await Promise.all([
     config.region(),
     config.useFipsEndpoint(),
     config.useDualstackEndpoint(),
@@ -153,7 +164,6 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
     config.retryMode(),
     env(),
     runtime.loadSigner(),
-    requestTimeoutOf(config),
   ]);
   const custom = (await bounded(toProvider(config.endpoint)(), "endpoint", config)) ?? defaults.endpointUrl;
   const Endpoint = custom === undefined ? undefined : endpointToString(custom);
@@ -166,7 +176,7 @@ async function loadSettings(config: ResolvedConfig, env: () => Promise<EnvDefaul
   return {
     endpoint,
     maxAttempts,
-    attemptTimeout,
+    attemptTimeout: requestTimeoutOf(config),
     retryStrategy: config.retryStrategy ?? (await createRetryStrategy(retryMode, maxAttempts)),
     // with the signer's defaults, as v3 signs: the path URI-escaped, the payload hash in x-amz-content-sha256
     signer: new Signer({

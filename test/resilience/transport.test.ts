@@ -6,6 +6,7 @@
  */
 import { Agent as HttpAgent, type ClientRequestArgs } from "node:http";
 import type { Duplex } from "node:stream";
+import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
@@ -133,6 +134,31 @@ it("the handler can be passed as requestHandler: httpHandlerConfigs, updateHttpC
   await vi.waitFor(() => expect(closed).toContain(port));
   await client.send(new ListPipelinesCommand({}));
   expect(opened.length).toBe(before + 1);
+  handler.destroy();
+});
+
+it.each([
+  ["NodeHttpHandler", () => new NodeHttpHandler({ requestTimeout: 5_000 })],
+  ["FetchHttpHandler", () => new FetchHttpHandler({ requestTimeout: 5_000 })],
+] as const)("%s: a requestTimeout changed with updateHttpClientConfig applies from the very next call", async (_, make) => {
+  // these handlers forget their configuration at updateHttpClientConfig and report it again only once a request has started
+  const handler = make();
+  const client = clientFor(server.url, { requestHandler: handler, maxAttempts: 1 });
+  server.reply(json({ pipelines: [] }));
+  await client.send(new ListPipelinesCommand({}));
+  handler.updateHttpClientConfig("requestTimeout", 100);
+  expect(handler.httpHandlerConfigs()).toEqual({});
+  server.reply(() => {});
+  const started = Date.now();
+  const stalled = await settle(client.send(new ListPipelinesCommand({})));
+  expect(!stalled.ok && stalled.error.name).toBe("TimeoutError");
+  expect(!stalled.ok && stalled.error.message).toMatch(/within 100 ms \(requestTimeout\)/);
+  expect(Date.now() - started).toBeLessThan(4_000);
+  // and back: the next change applies to the next call too, once the handler reports its configuration again
+  handler.updateHttpClientConfig("requestTimeout", 150);
+  const again = await settle(client.send(new ListPipelinesCommand({})));
+  expect(!again.ok && again.error.message).toMatch(/within 150 ms \(requestTimeout\)/);
+  client.destroy();
   handler.destroy();
 });
 
