@@ -6,7 +6,7 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { CodePipelineServiceException, GetPipelineCommand, ListPipelinesCommand, StandardRetryStrategy } from "../../src/index.js";
+import { CodePipelineClient, CodePipelineServiceException, GetPipelineCommand, ListPipelinesCommand, StandardRetryStrategy } from "../../src/index.js";
 import { clientFor, json, sequence, serviceError, settle, startServer, type Reply, type TestServer } from "./helpers.js";
 
 let server: TestServer;
@@ -229,6 +229,24 @@ describe("connections", () => {
     await tcp.close();
     expect(!r.ok && r.error.name).toBe("TimeoutError");
     expect(!r.ok && r.error.message).toMatch(/could not connect to 127\.0\.0\.1:\d+ within 100 ms \(connectionTimeout\)/);
+  });
+
+  it("connectionTimeout: the client's value wins over the requestHandler options', and an undefined one keeps the default", async () => {
+    const tcp = await silentTcpServer();
+    const client = clientFor(`https://127.0.0.1:${tcp.port}`, {
+      connectionTimeout: 100,
+      requestTimeout: 10_000,
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: 5_000 },
+    });
+    const r = await settle(client.send(new ListPipelinesCommand({})));
+    client.destroy();
+    await tcp.close();
+    expect(!r.ok && r.error.message).toMatch(/within 100 ms \(connectionTimeout\)/);
+    // as with requestTimeout (the call's, else the client's, else the handler's)
+    const options = (c: CodePipelineClient) => (c.config.requestHandler as { httpHandlerConfigs(): { connectionTimeout?: number } }).httpHandlerConfigs();
+    expect(options(new CodePipelineClient({ region: "us-east-1", requestHandler: { connectionTimeout: undefined } })).connectionTimeout).toBe(5_000);
+    expect(options(new CodePipelineClient({ region: "us-east-1", requestHandler: { connectionTimeout: 700 } })).connectionTimeout).toBe(700);
   });
 
   it("the default connection timeout is 5 s (fake timers)", async () => {
