@@ -69,7 +69,7 @@ export class Command<Input extends object, Output extends MetadataBearer> {
         withSettings(config, (s) => {
           const send = (timeout: number) => transport(config.requestHandler!, args.request as HttpRequest, attempt, timeout);
           const timeout = s.attemptTimeout(options);
-          return typeof timeout == "number" ? send(timeout) : timeout.then(send);
+          return typeof timeout === "number" ? send(timeout) : timeout.then(send);
         }),
       context,
     );
