@@ -38,7 +38,8 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 const us = (x) => `${x.toFixed(0)} µs`;
 const rps = (x) => `${Math.round(x).toLocaleString("en-US")}/s`;
-const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+// no ratio to a zero or negative figure (an "added" figure within noise)
+const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}x` : "");
 
 const rows = [];
 const row = (label, ours, v3, fmt, floor) =>
