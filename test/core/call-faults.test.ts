@@ -136,11 +136,13 @@ describe("providers that never settle", () => {
   });
 
   it("providerTimeout 0 waits for a slow provider without limit, and anything but a number of 0 or more is refused", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const client = clientWith(fakeHandler({ body: {} }), {
       providerTimeout: 0,
       credentials: () => new Promise((resolve) => setTimeout(() => resolve(CREDENTIALS), 45_000)),
     });
+    // loaded with real timers: module loading takes real time, and the fake clock could run past its bound meanwhile
+    await getSettings(client.config);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const call = client.send(new ListPipelinesCommand({}), { requestTimeout: 0 });
     expect(await timeToSettle(call)).toBeGreaterThanOrEqual(44_900);
     await expect(call).resolves.toHaveProperty("$metadata");
