@@ -184,27 +184,21 @@ export async function lazyCost() {
   const file = path.join(ROOT, "dist/browser/index.js");
   const text = readFileSync(file, "utf8");
   const specifiers = [...new Set([...text.matchAll(/import\((['"])(\.{1,2}\/[^'"]+)\1\)/g)].map((m) => m[2]))];
-  const without = (specifier) => ({
-    name: "without-chunk",
+  // dist/browser/index.js as `edit` rewrites it; `swap` replaces one `import()` (either quote style)
+  const rewritten = (edit) => ({
+    name: "rewrite-browser-entry",
     setup(build) {
-      build.onLoad({ filter: /dist[\\/]browser[\\/]index\.js$/ }, () => ({
-        contents: text.split(`import('${specifier}')`).join("Promise.reject()").split(`import("${specifier}")`).join("Promise.reject()"),
-        loader: "js",
-      }));
+      build.onLoad({ filter: /dist[\\/]browser[\\/]index\.js$/ }, () => ({ contents: edit(text), loader: "js" }));
     },
   });
+  const swap = (t, specifier, by) => t.split(`import('${specifier}')`).join(by).split(`import("${specifier}")`).join(by);
+  const without = (specifier) => rewritten((t) => swap(t, specifier, "Promise.reject()"));
   // every `import()` as a static import: what inlining itself costs
-  const statically = {
-    name: "static-imports",
-    setup(build) {
-      build.onLoad({ filter: /dist[\\/]browser[\\/]index\.js$/ }, () => ({
-        contents:
-          specifiers.map((sp, i) => `import * as lazy${i} from ${JSON.stringify(sp)};\n`).join("") +
-          specifiers.reduce((t, sp, i) => t.split(`import('${sp}')`).join(`Promise.resolve(lazy${i})`), text),
-        loader: "js",
-      }));
-    },
-  };
+  const statically = rewritten(
+    (t) =>
+      specifiers.map((sp, i) => `import * as lazy${i} from ${JSON.stringify(sp)};\n`).join("") +
+      specifiers.reduce((u, sp, i) => swap(u, sp, `Promise.resolve(lazy${i})`), t),
+  );
   const { gzip } = await bundle(entries(OURS).one);
   const chunks = [];
   for (const specifier of specifiers) {
