@@ -83,10 +83,13 @@ export function resolveConfig(input: CodePipelineClientConfig): ResolvedConfig {
     retryMode: fromEnv("retryMode", input.retryMode, "standard"),
     requestHandler: isHandler(input.requestHandler)
       ? input.requestHandler
-      : // as for requestTimeout, the client's value wins over the handler options'
-        runtime.createHandler({
+      : runtime.createHandler({
           ...input.requestHandler,
-          connectionTimeout: input.connectionTimeout ?? (input.requestHandler as { connectionTimeout?: number } | undefined)?.connectionTimeout ?? DEFAULT_CONNECTION_TIMEOUT,
+          // as for requestTimeout, the client's value wins over the handler options'
+          connectionTimeout:
+            input.connectionTimeout ??
+            (input.requestHandler as { connectionTimeout?: number } | undefined)?.connectionTimeout ??
+            DEFAULT_CONNECTION_TIMEOUT,
         }),
   };
   for (const ext of input.extensions ?? []) ext.configure(config as unknown as CodePipelineExtensionConfiguration);
